@@ -1,0 +1,3 @@
+from smbalance.cli import main
+
+main()

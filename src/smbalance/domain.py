@@ -1,0 +1,136 @@
+"""Vocabulary of the domain: categories, roles, names, tags, and the typed values the
+store returns.
+
+This module is deliberately light (stdlib only): the CLI validates arguments with it
+while parsing, before any database library is imported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+CATEGORIES = ("sales", "marketing")
+ROLES = ("sales", "marketing", "both")
+
+NAME_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
+TAG_RE = re.compile(r"[A-Za-z0-9_.:-]+")
+
+
+def _by_prefix(text: str, choices: tuple[str, ...], what: str) -> str:
+    """Match `text` to one of `choices`, case-insensitively, by exact value or unique prefix."""
+    value = text.strip().lower()
+    if value in choices:
+        return value
+    matches = [choice for choice in choices if value and choice.startswith(value)]
+    if len(matches) == 1:
+        return matches[0]
+    raise ValueError(f"{text!r} is not a {what}; use one of: {', '.join(choices)}")
+
+
+def parse_category(text: str) -> str:
+    """`sales`/`marketing`, any case, or a unique prefix (`s`, `m`)."""
+    return _by_prefix(text, CATEGORIES, "category")
+
+
+def parse_role(text: str) -> str:
+    """`sales`, `marketing` or `both`, any case, or a unique prefix."""
+    return _by_prefix(text, ROLES, "role")
+
+
+def parse_name(text: str) -> str:
+    """A person's handle, case-folded: `[a-z0-9][a-z0-9_-]{0,31}`."""
+    name = text.strip().casefold()
+    if not NAME_RE.fullmatch(name):
+        shown = text if len(text) <= 40 else text[:37] + "..."
+        raise ValueError(
+            f"{shown!r} is not a valid name; use 1-32 lower-case letters, digits, '_' or '-', "
+            "starting with a letter or digit (e.g. alice, bob-2)"
+        )
+    return name
+
+
+def parse_tag(text: str) -> str:
+    """A tag: letters, digits and `_.:-`, no spaces."""
+    if not TAG_RE.fullmatch(text):
+        raise ValueError(f"{text!r} is not a valid tag; use letters, digits and _ . : - (e.g. q4)")
+    return text
+
+
+def parse_percent(text: str | int, what: str) -> int:
+    """An integer percent 0–100."""
+    try:
+        value = int(str(text).strip().rstrip("%"))
+    except ValueError:
+        raise ValueError(f"{text!r} is not a whole percent; use a number from 0 to 100") from None
+    if not 0 <= value <= 100:
+        raise ValueError(f"{what} must be between 0 and 100, not {value}")
+    return value
+
+
+def join_tags(tags: list[str] | tuple[str, ...]) -> str:
+    """Tags as stored: unique, in the order given, joined by single spaces."""
+    return " ".join(dict.fromkeys(tags))
+
+
+def split_tags(stored: str) -> list[str]:
+    return stored.split() if stored else []
+
+
+def utc(epoch: int) -> datetime:
+    return datetime.fromtimestamp(epoch, UTC)
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    id: int
+    name: str
+    role: str
+    commission: int
+    target: int | None
+
+
+@dataclass(frozen=True)
+class EntryRecord:
+    id: int
+    uid: str
+    person: str
+    category: str
+    start_utc: int
+    end_utc: int
+    note: str = ""
+    tags: list[str] = field(default_factory=list)
+
+    @property
+    def seconds(self) -> int:
+        return self.end_utc - self.start_utc
+
+    @property
+    def start(self) -> datetime:
+        return utc(self.start_utc)
+
+    @property
+    def end(self) -> datetime:
+        return utc(self.end_utc)
+
+
+@dataclass(frozen=True)
+class TimerRecord:
+    person: str
+    category: str
+    start_utc: int
+    note: str = ""
+    tags: list[str] = field(default_factory=list)
+
+    @property
+    def start(self) -> datetime:
+        return utc(self.start_utc)
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a duration-only `log` ended up, so the CLI can say so."""
+
+    entry: EntryRecord
+    moved: bool  # True when stacking moved it back from "now"

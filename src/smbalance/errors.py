@@ -1,0 +1,52 @@
+"""The one exception family the core raises.
+
+The CLI turns every `SmbalanceError` into a single ``Error: …`` line on stderr and the
+exit code the spec assigns, in exactly one place (`smbalance.cli.app`).  Nothing in the
+core prints, exits or knows about Typer.
+"""
+
+from __future__ import annotations
+
+
+class SmbalanceError(Exception):
+    """A well-formed request that cannot be done (spec exit code 1)."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class StoreError(SmbalanceError):
+    """The store cannot be opened, migrated or written."""
+
+
+class NotFound(SmbalanceError):
+    """An unknown id, person or timer."""
+
+
+class Conflict(SmbalanceError):
+    """The request collides with what is stored (overlap, existing name, …)."""
+
+
+class OverlapError(Conflict):
+    """An entry would overlap another entry (or the running timer) of the same person."""
+
+
+class ImportFailed(SmbalanceError):
+    """An import file has bad rows; nothing was written."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
+
+
+class ConfigError(SmbalanceError):
+    """The config file cannot be read or a setting is invalid."""
+
+
+class UsageError(SmbalanceError):
+    """A value that could be judged from the command line alone (spec exit code 2)."""
+
+    exit_code = 2

@@ -1,0 +1,139 @@
+"""The store's foundation: the engine, the clock, transactions and the change journal.
+
+Every write happens inside `Store.change(...)`: one transaction that holds the write
+lock (SQLite ``BEGIN IMMEDIATE``) or the affected people's row locks (PostgreSQL
+``SELECT … FOR UPDATE``), records what it touched for `undo`, and either commits all
+of it or none.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.engine import URL, Connection, Engine
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from smbalance.errors import SmbalanceError
+from smbalance.models import change_row_t, change_t, entry_t, person_t, timer_t
+from smbalance.store.opening import describe, translate
+
+Clock = Callable[[], int]
+
+TABLES = {"person": person_t, "entry": entry_t, "timer": timer_t}
+KEYS = {"person": "id", "entry": "id", "timer": "person_id"}
+
+
+def system_clock() -> int:
+    return int(time.time())
+
+
+@dataclass
+class ChangeContext:
+    """The open transaction of one mutating command."""
+
+    conn: Connection
+    change_id: int
+    now: int
+    summary: list[str] = field(default_factory=list)
+
+    def before(self, table: str, row: dict[str, Any] | None, key: Any) -> None:
+        """Record a row's state before this change touches it (None: it is new)."""
+        self.conn.execute(
+            insert(change_row_t).values(
+                change_id=self.change_id,
+                table_name=table,
+                row_key=str(key),
+                before=None if row is None else json.dumps(row),
+            )
+        )
+
+
+class StoreBase:
+    """Owns the engine; the query mixins build on it."""
+
+    def __init__(self, engine: Engine, url: URL, *, clock: Clock = system_clock) -> None:
+        self.engine = engine
+        self.url = url
+        self.clock = clock
+        self.where = describe(url)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> StoreBase:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read-only transaction."""
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+                conn.rollback()
+        except SmbalanceError:
+            raise
+        except SQLAlchemyError as exc:
+            raise translate(exc, self.where) from None
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A write transaction that holds the write lock from its first statement."""
+        try:
+            with self.engine.connect().execution_options(smb_write=True) as conn, conn.begin():
+                yield conn
+        except SmbalanceError:
+            raise
+        except IntegrityError as exc:
+            raise translate(exc, self.where) from None
+        except SQLAlchemyError as exc:
+            raise translate(exc, self.where) from None
+
+    @contextmanager
+    def change(self, command: str, summary: str = "") -> Iterator[ChangeContext]:
+        """A journaled write: everything done inside can be reverted by `undo`."""
+        with self.write() as conn:
+            now = self.clock()
+            change_id = conn.execute(
+                insert(change_t).values(at_utc=now, command=command, summary=summary, undone=False)
+                .returning(change_t.c.id)
+            ).scalar_one()
+            ctx = ChangeContext(conn=conn, change_id=change_id, now=now)
+            yield ctx
+            if ctx.summary:
+                conn.execute(
+                    update(change_t).where(change_t.c.id == change_id)
+                    .values(summary="; ".join(ctx.summary))
+                )
+
+    def lock_person(self, conn: Connection, person_id: int) -> None:
+        """Serialize writers per person on PostgreSQL (SQLite already holds the write lock)."""
+        if self.dialect == "postgresql":
+            conn.execute(select(person_t.c.id).where(person_t.c.id == person_id).with_for_update())
+
+    @staticmethod
+    def row_dict(conn: Connection, table: str, key: Any) -> dict[str, Any] | None:
+        t = TABLES[table]
+        row = conn.execute(select(t).where(t.c[KEYS[table]] == key)).mappings().first()
+        return dict(row) if row else None
+
+    @staticmethod
+    def restore_row(conn: Connection, table: str, key: str, before: str | None) -> None:
+        """Put one row back as it was recorded: delete it if it was new, else rewrite it."""
+        t = TABLES[table]
+        key_col = t.c[KEYS[table]]
+        conn.execute(delete(t).where(key_col == int(key)))
+        if before is not None:
+            conn.execute(insert(t).values(**json.loads(before)))

@@ -1,0 +1,85 @@
+"""Looking after a store: integrity checks and consistent backups."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from sqlalchemy import text
+
+from smbalance.errors import StoreError
+from smbalance.store.base import StoreBase
+from smbalance.store.opening import sqlite_path
+
+# Our own invariants, as queries that return one row per violation.
+INVARIANTS = {
+    "overlap": """
+        SELECT id, prev_id FROM (
+            SELECT id, start_utc,
+                   LAG(end_utc) OVER (PARTITION BY person_id ORDER BY start_utc, id) AS prev_end,
+                   LAG(id) OVER (PARTITION BY person_id ORDER BY start_utc, id) AS prev_id
+            FROM entry) AS ordered
+        WHERE prev_end > start_utc""",
+    "end-before-start": "SELECT id, NULL FROM entry WHERE end_utc <= start_utc",
+    "bad-seconds": "SELECT id, NULL FROM entry WHERE seconds <> end_utc - start_utc",
+    "bad-category": "SELECT id, NULL FROM entry WHERE category NOT IN ('sales', 'marketing')",
+    "bad-role": "SELECT id, NULL FROM person WHERE role NOT IN ('sales', 'marketing', 'both')",
+}
+
+MESSAGES = {
+    "overlap": "entry {0} overlaps entry {1} of the same person",
+    "end-before-start": "entry {0} ends before it starts",
+    "bad-seconds": "entry {0} has a duration that disagrees with its start and end",
+    "bad-category": "entry {0} has an unknown category",
+    "bad-role": "person {0} has an unknown role",
+}
+
+
+class MaintenanceMixin(StoreBase):
+    @property
+    def path(self) -> Path | None:
+        """The SQLite file, or None for PostgreSQL."""
+        return sqlite_path(self.url)
+
+    def check(self) -> list[str]:
+        """Every problem found: database integrity, foreign keys and our invariants."""
+        problems: list[str] = []
+        with self.read() as conn:
+            if self.dialect == "sqlite":
+                for (result,) in conn.exec_driver_sql("PRAGMA integrity_check"):
+                    if result != "ok":
+                        problems.append(f"integrity: {result}")
+                for row in conn.exec_driver_sql("PRAGMA foreign_key_check"):
+                    problems.append(f"foreign key: row {row[1]} of {row[0]} points at a missing {row[2]}")
+            for code, query in INVARIANTS.items():
+                for row in conn.execute(text(query)):
+                    problems.append(MESSAGES[code].format(*row))
+        return problems
+
+    def backup(self, destination: Path) -> Path:
+        """A consistent copy of a SQLite store, taken with SQLite's online backup API."""
+        source = self.path
+        if source is None:
+            raise StoreError("db backup copies SQLite stores; for PostgreSQL use pg_dump "
+                             "(see docs/team.md)")
+        destination = destination.expanduser().resolve()
+        if destination == source.resolve():
+            raise StoreError("the backup must go to another file than the store itself")
+        if destination.is_dir():
+            raise StoreError(f"{destination} is a directory; give a file name for the backup")
+        if destination.exists():
+            raise StoreError(f"{destination} exists; choose a new file name or remove it first")
+        try:
+            fd = os.open(destination, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+            os.close(fd)
+            src, dst = sqlite3.connect(source, timeout=30), sqlite3.connect(destination)
+            try:
+                src.backup(dst)
+            finally:
+                dst.close()
+                src.close()
+        except (OSError, sqlite3.Error) as exc:
+            destination.unlink(missing_ok=True)
+            raise StoreError(f"cannot write backup {destination}: {exc}") from None
+        return destination

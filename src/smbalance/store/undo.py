@@ -1,0 +1,44 @@
+"""`undo`: revert the newest change that has not been reverted yet.
+
+A change's inserted entries carry its id (`entry.change_id`); every other row it touched
+has a before-image in `change_row`.  Reverting deletes the former and puts the latter
+back in reverse order, so a person removed with their entries returns before them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select, update
+
+from smbalance.errors import NotFound
+from smbalance.models import change_row_t, change_t, entry_t
+from smbalance.store.base import StoreBase
+
+
+@dataclass(frozen=True)
+class Reverted:
+    command: str
+    summary: str
+    at_utc: int
+
+
+class UndoMixin(StoreBase):
+    def undo(self) -> Reverted:
+        with self.write() as conn:
+            change = conn.execute(
+                select(change_t).where(change_t.c.undone.is_(False))
+                .order_by(change_t.c.id.desc()).limit(1)
+            ).first()
+            if change is None:
+                raise NotFound("nothing to undo")
+            conn.execute(delete(entry_t).where(entry_t.c.change_id == change.id))
+            rows = conn.execute(
+                select(change_row_t).where(change_row_t.c.change_id == change.id)
+                .order_by(change_row_t.c.id.desc())
+            ).all()
+            for row in rows:
+                self.restore_row(conn, row.table_name, row.row_key, row.before)
+            conn.execute(delete(change_row_t).where(change_row_t.c.change_id == change.id))
+            conn.execute(update(change_t).where(change_t.c.id == change.id).values(undone=True))
+        return Reverted(change.command, change.summary, change.at_utc)
