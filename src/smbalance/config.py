@@ -137,7 +137,9 @@ def read_config(path: Path) -> dict[str, Any]:
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"config file {path} is not valid TOML ({exc}); fix or remove it") from None
+        raise ConfigError(
+            f"config file {path} is not valid TOML ({exc}); fix or remove it"
+        ) from None
     return data
 
 
@@ -270,7 +272,11 @@ def write_config(path: Path, data: dict[str, Any]) -> None:
 
 def dump_toml(data: dict[str, Any]) -> str:
     """Serialize our flat config (scalars plus one level of tables) as TOML."""
-    lines = [f"{key} = {_toml_scalar(value)}" for key, value in data.items() if not isinstance(value, dict)]
+    lines = [
+        f"{key} = {_toml_scalar(value)}"
+        for key, value in data.items()
+        if not isinstance(value, dict)
+    ]
     for key, table in data.items():
         if isinstance(table, dict):
             lines += ["", f"[{key}]"]

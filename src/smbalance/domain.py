@@ -134,3 +134,16 @@ class Placement:
 
     entry: EntryRecord
     moved: bool  # True when stacking moved it back from "now"
+
+
+def share(part: int, total: int) -> float | None:
+    """`part` as a percent of `total`, rounded half up to one decimal; None when total is 0.
+
+    Exact integer arithmetic, so 1/8 is 12.5 and 1/16 is 6.3 on every platform.
+    """
+    if total <= 0:
+        return None
+    tenths, remainder = divmod(part * 1000, total)
+    if remainder * 2 >= total:
+        tenths += 1
+    return tenths / 10

@@ -35,6 +35,9 @@ class Entry(SQLModel, table=True):
         Index("ix_entry_person_start", "person_id", "start_utc"),
         Index("ix_entry_start", "start_utc"),
         Index("ix_entry_change", "change_id"),
+        # MAX(seconds) bounds how far before a period an overlapping entry can start,
+        # so period queries scan only an index range instead of all of history.
+        Index("ix_entry_seconds", "seconds"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -1,9 +1,78 @@
-"""Report queries: time per person and category, clipped to periods, summed in SQL."""
+"""Report queries: time per person and category, clipped to periods, summed in SQL.
+
+Clipping is `LEAST(end, period_end) - GREATEST(start, period_start)`, written as CASE
+expressions so SQLite and PostgreSQL evaluate the same SQL.  An entry overlapping a
+period must start after `period_start - MAX(seconds)`, and `MAX(seconds)` is one index
+probe, so a week's report reads an index range, not ten years of history.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import ColumnElement
+
+from smbalance.models import entry_t, person_t
 from smbalance.store.base import StoreBase
 
 
+@dataclass(frozen=True)
+class Split:
+    """Seconds of sales and marketing for one person in one period."""
+
+    person: str
+    sales_seconds: int = 0
+    marketing_seconds: int = 0
+
+    @property
+    def total_seconds(self) -> int:
+        return self.sales_seconds + self.marketing_seconds
+
+
+def clipped_seconds(start: int | None, end: int | None) -> ColumnElement[int]:
+    """Seconds of an entry inside [start, end) (None: unbounded), as portable SQL."""
+    s, e = entry_t.c.start_utc, entry_t.c.end_utc
+    if start is None and end is None:
+        return entry_t.c.seconds
+    clipped_end = e if end is None else case((e < end, e), else_=literal(end))
+    clipped_start = s if start is None else case((s > start, s), else_=literal(start))
+    return clipped_end - clipped_start
+
+
 class AggregateMixin(StoreBase):
-    pass
+    def longest_entry(self, conn: Connection) -> int:
+        return conn.execute(select(func.max(entry_t.c.seconds))).scalar() or 0
+
+    def overlapping(self, start: int | None, end: int | None, longest: int) -> ColumnElement[bool]:
+        """Entries that overlap [start, end), with a lower bound the start index can use."""
+        conditions = []
+        if end is not None:
+            conditions.append(entry_t.c.start_utc < end)
+        if start is not None:
+            conditions += [entry_t.c.end_utc > start, entry_t.c.start_utc > start - longest - 1]
+        return and_(True, *conditions)
+
+    def splits(self, start: int | None, end: int | None, people: Sequence[str] = ()) -> list[Split]:
+        """Per person with time in [start, end): clipped sales and marketing seconds."""
+        with self.read() as conn:
+            longest = self.longest_entry(conn)
+            seconds = clipped_seconds(start, end)
+            query = (
+                select(person_t.c.name, entry_t.c.category, func.sum(seconds))
+                .join(person_t, person_t.c.id == entry_t.c.person_id)
+                .where(self.overlapping(start, end, longest))
+                .group_by(person_t.c.name, entry_t.c.category)
+            )
+            if people:
+                query = query.where(person_t.c.name.in_(list(people)))
+            rows = conn.execute(query).all()
+        totals: dict[str, dict[str, int]] = {}
+        for name, category, total in rows:
+            totals.setdefault(name, {})[category] = int(total)
+        return [
+            Split(name, by.get("sales", 0), by.get("marketing", 0))
+            for name, by in sorted(totals.items())
+        ]

@@ -107,14 +107,16 @@ class StoreBase:
         with self.write() as conn:
             now = self.clock()
             change_id = conn.execute(
-                insert(change_t).values(at_utc=now, command=command, summary=summary, undone=False)
+                insert(change_t)
+                .values(at_utc=now, command=command, summary=summary, undone=False)
                 .returning(change_t.c.id)
             ).scalar_one()
             ctx = ChangeContext(conn=conn, change_id=change_id, now=now)
             yield ctx
             if ctx.summary:
                 conn.execute(
-                    update(change_t).where(change_t.c.id == change_id)
+                    update(change_t)
+                    .where(change_t.c.id == change_id)
                     .values(summary="; ".join(ctx.summary))
                 )
 

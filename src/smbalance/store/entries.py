@@ -22,15 +22,27 @@ from smbalance.store.base import ChangeContext
 from smbalance.store.people import PeopleMixin
 
 ENTRY_COLUMNS = (
-    entry_t.c.id, entry_t.c.uid, person_t.c.name, entry_t.c.category, entry_t.c.start_utc,
-    entry_t.c.end_utc, entry_t.c.note, entry_t.c.tags,
+    entry_t.c.id,
+    entry_t.c.uid,
+    person_t.c.name,
+    entry_t.c.category,
+    entry_t.c.start_utc,
+    entry_t.c.end_utc,
+    entry_t.c.note,
+    entry_t.c.tags,
 )
 
 
 def entry_record(row) -> EntryRecord:  # type: ignore[no-untyped-def]
     return EntryRecord(
-        id=row.id, uid=row.uid, person=row.name, category=row.category,
-        start_utc=row.start_utc, end_utc=row.end_utc, note=row.note, tags=split_tags(row.tags),
+        id=row.id,
+        uid=row.uid,
+        person=row.name,
+        category=row.category,
+        start_utc=row.start_utc,
+        end_utc=row.end_utc,
+        note=row.note,
+        tags=split_tags(row.tags),
     )
 
 
@@ -100,8 +112,15 @@ class EntriesMixin(PeopleMixin):
     # ---- the overlap rule ------------------------------------------------------------
 
     def _busy(
-        self, conn: Connection, person_id: int, start: int, end: int, *,
-        now: int, exclude_entry: int | None = None, include_timer: bool = True,
+        self,
+        conn: Connection,
+        person_id: int,
+        start: int,
+        end: int,
+        *,
+        now: int,
+        exclude_entry: int | None = None,
+        include_timer: bool = True,
     ) -> Busy | None:
         """The entry (or running timer) of this person that [start, end) would overlap."""
         query = (
@@ -137,15 +156,29 @@ class EntriesMixin(PeopleMixin):
     # ---- writing ---------------------------------------------------------------------
 
     def _insert_entry(
-        self, ctx: ChangeContext, person_id: int, category: str, start: int, end: int,
-        note: str, tags: Iterable[str], uid: str | None = None,
+        self,
+        ctx: ChangeContext,
+        person_id: int,
+        category: str,
+        start: int,
+        end: int,
+        note: str,
+        tags: Iterable[str],
+        uid: str | None = None,
     ) -> int:
         return ctx.conn.execute(
             insert(entry_t)
             .values(
-                uid=uid or str(uuid.uuid4()), person_id=person_id, category=category,
-                start_utc=start, end_utc=end, seconds=end - start, note=note,
-                tags=join_tags(list(tags)), created_utc=ctx.now, updated_utc=ctx.now,
+                uid=uid or str(uuid.uuid4()),
+                person_id=person_id,
+                category=category,
+                start_utc=start,
+                end_utc=end,
+                seconds=end - start,
+                note=note,
+                tags=join_tags(list(tags)),
+                created_utc=ctx.now,
+                updated_utc=ctx.now,
                 change_id=ctx.change_id,
             )
             .returning(entry_t.c.id)
@@ -160,8 +193,14 @@ class EntriesMixin(PeopleMixin):
         return entry_record(row)
 
     def log(
-        self, person: str, category: str, start: int, end: int, *,
-        note: str = "", tags: Sequence[str] = (),
+        self,
+        person: str,
+        category: str,
+        start: int,
+        end: int,
+        *,
+        note: str = "",
+        tags: Sequence[str] = (),
     ) -> tuple[EntryRecord, bool]:
         """Record a finished entry with fixed times. Returns it and whether the person is new."""
         _check_span(start, end)
@@ -175,8 +214,13 @@ class EntriesMixin(PeopleMixin):
         return entry, created
 
     def log_duration(
-        self, person: str, category: str, seconds: int, *,
-        note: str = "", tags: Sequence[str] = (),
+        self,
+        person: str,
+        category: str,
+        seconds: int,
+        *,
+        note: str = "",
+        tags: Sequence[str] = (),
     ) -> tuple[Placement, bool]:
         """Place an entry of `seconds` to end now, or stacked back before what it would overlap."""
         with self.change("log") as ctx:
@@ -191,9 +235,16 @@ class EntriesMixin(PeopleMixin):
         return Placement(entry=entry, moved=end != ctx.now), created
 
     def edit(
-        self, entry_id: int, *, category: str | None = None, start: int | None = None,
-        end: int | None = None, seconds: int | None = None, person: str | None = None,
-        note: str | None = None, tags: Sequence[str] | None = None,
+        self,
+        entry_id: int,
+        *,
+        category: str | None = None,
+        start: int | None = None,
+        end: int | None = None,
+        seconds: int | None = None,
+        person: str | None = None,
+        note: str | None = None,
+        tags: Sequence[str] | None = None,
     ) -> EntryRecord:
         """Change an entry. `seconds` keeps the start and moves the end."""
         with self.change("edit") as ctx:
@@ -211,13 +262,17 @@ class EntriesMixin(PeopleMixin):
                 who, _ = self._ensure_person(ctx, person)
                 person_id, name = who.id, who.name
             self.lock_person(ctx.conn, person_id)
-            busy = self._busy(ctx.conn, person_id, new_start, new_end, now=ctx.now,
-                              exclude_entry=entry_id)
+            busy = self._busy(
+                ctx.conn, person_id, new_start, new_end, now=ctx.now, exclude_entry=entry_id
+            )
             self._refuse_overlap(busy, name)
             ctx.before("entry", old, entry_id)
             values: dict[str, object] = {
-                "person_id": person_id, "start_utc": new_start, "end_utc": new_end,
-                "seconds": new_end - new_start, "updated_utc": ctx.now,
+                "person_id": person_id,
+                "start_utc": new_start,
+                "end_utc": new_end,
+                "seconds": new_end - new_start,
+                "updated_utc": ctx.now,
             }
             if category is not None:
                 values["category"] = category
@@ -260,8 +315,13 @@ class EntriesMixin(PeopleMixin):
             ]
 
     def start_timer(
-        self, person: str, category: str, *, at: int | None = None,
-        note: str = "", tags: Sequence[str] = (),
+        self,
+        person: str,
+        category: str,
+        *,
+        at: int | None = None,
+        note: str = "",
+        tags: Sequence[str] = (),
     ) -> tuple[TimerRecord, EntryRecord | None, bool]:
         """Start a timer; a running one is stopped at the new start and saved (a switch).
 
@@ -271,27 +331,36 @@ class EntriesMixin(PeopleMixin):
         with self.change("start") as ctx:
             at = ctx.now if at is None else at
             if at > ctx.now:
-                raise Conflict("a timer cannot start in the future; use `log` with --start "
-                               "and --end to record planned time")
+                raise Conflict(
+                    "a timer cannot start in the future; use `log` with --start "
+                    "and --end to record planned time"
+                )
             who, created = self._ensure_person(ctx, person)
             self.lock_person(ctx.conn, who.id)
             saved = self._switch(ctx, who.id, person, at)
             self._refuse_overlap(
-                self._busy(ctx.conn, who.id, at, max(ctx.now, at + 1), now=ctx.now,
-                           include_timer=False),
+                self._busy(
+                    ctx.conn, who.id, at, max(ctx.now, at + 1), now=ctx.now, include_timer=False
+                ),
                 person,
             )
             ctx.before("timer", None, who.id)
             ctx.conn.execute(
                 insert(timer_t).values(
-                    person_id=who.id, category=category, start_utc=at, note=note,
-                    tags=join_tags(list(tags)), created_utc=ctx.now,
+                    person_id=who.id,
+                    category=category,
+                    start_utc=at,
+                    note=note,
+                    tags=join_tags(list(tags)),
+                    created_utc=ctx.now,
                 )
             )
             ctx.summary.append(f"started {category} for {person}")
         return TimerRecord(person, category, at, note, list(dict.fromkeys(tags))), saved, created
 
-    def _switch(self, ctx: ChangeContext, person_id: int, person: str, at: int) -> EntryRecord | None:
+    def _switch(
+        self, ctx: ChangeContext, person_id: int, person: str, at: int
+    ) -> EntryRecord | None:
         """Stop and save a running timer at `at`, for a switch."""
         timer = self.row_dict(ctx.conn, "timer", person_id)
         if timer is None:
@@ -304,30 +373,45 @@ class EntriesMixin(PeopleMixin):
         return self._save_timer(ctx, person_id, person, timer, at, note=None)
 
     def _save_timer(
-        self, ctx: ChangeContext, person_id: int, person: str, timer: dict, end: int,
+        self,
+        ctx: ChangeContext,
+        person_id: int,
+        person: str,
+        timer: dict,
+        end: int,
         note: str | None,
     ) -> EntryRecord:
-        busy = self._busy(ctx.conn, person_id, timer["start_utc"], end, now=ctx.now,
-                          include_timer=False)
+        busy = self._busy(
+            ctx.conn, person_id, timer["start_utc"], end, now=ctx.now, include_timer=False
+        )
         self._refuse_overlap(busy, person)
         ctx.before("timer", timer, person_id)
         ctx.conn.execute(delete(timer_t).where(timer_t.c.person_id == person_id))
         entry_id = self._insert_entry(
-            ctx, person_id, timer["category"], timer["start_utc"], end,
-            timer["note"] if note is None else note, split_tags(timer["tags"]),
+            ctx,
+            person_id,
+            timer["category"],
+            timer["start_utc"],
+            end,
+            timer["note"] if note is None else note,
+            split_tags(timer["tags"]),
         )
         entry = self._entry_in(ctx.conn, entry_id)
         ctx.summary.append(_summary("saved", entry))
         return entry
 
-    def stop_timer(self, person: str, *, at: int | None = None, note: str | None = None) -> EntryRecord:
+    def stop_timer(
+        self, person: str, *, at: int | None = None, note: str | None = None
+    ) -> EntryRecord:
         with self.change("stop") as ctx:
             at = ctx.now if at is None else at
             who = self._person(ctx.conn, person)
             timer = self.row_dict(ctx.conn, "timer", who.id) if who else None
             if who is None or timer is None:
-                raise NotFound(f"{person} has no running timer; start one with "
-                               "`smbalance start sales` (or marketing)")
+                raise NotFound(
+                    f"{person} has no running timer; start one with "
+                    "`smbalance start sales` (or marketing)"
+                )
             self.lock_person(ctx.conn, who.id)
             if at > ctx.now:
                 raise Conflict("a timer cannot stop in the future; leave out --at to stop it now")
@@ -347,8 +431,9 @@ class EntriesMixin(PeopleMixin):
             ctx.before("timer", timer, who.id)
             ctx.conn.execute(delete(timer_t).where(timer_t.c.person_id == who.id))
             ctx.summary.append(f"cancelled {person}'s {timer['category']} timer")
-        return TimerRecord(person, timer["category"], timer["start_utc"], timer["note"],
-                           split_tags(timer["tags"]))
+        return TimerRecord(
+            person, timer["category"], timer["start_utc"], timer["note"], split_tags(timer["tags"])
+        )
 
 
 def _check_span(start: int, end: int) -> None:
@@ -359,4 +444,5 @@ def _check_span(start: int, end: int) -> None:
 def _summary(verb: str, entry: EntryRecord) -> str:
     from smbalance.timeparse import format_duration
 
-    return f"{verb} {format_duration(entry.seconds)} of {entry.category} for {entry.person} (entry {entry.id})"
+    length = format_duration(entry.seconds)
+    return f"{verb} {length} of {entry.category} for {entry.person} (entry {entry.id})"

@@ -51,7 +51,9 @@ class MaintenanceMixin(StoreBase):
                     if result != "ok":
                         problems.append(f"integrity: {result}")
                 for row in conn.exec_driver_sql("PRAGMA foreign_key_check"):
-                    problems.append(f"foreign key: row {row[1]} of {row[0]} points at a missing {row[2]}")
+                    problems.append(
+                        f"foreign key: row {row[1]} of {row[0]} points at a missing {row[2]}"
+                    )
             for code, query in INVARIANTS.items():
                 for row in conn.execute(text(query)):
                     problems.append(MESSAGES[code].format(*row))
@@ -61,8 +63,9 @@ class MaintenanceMixin(StoreBase):
         """A consistent copy of a SQLite store, taken with SQLite's online backup API."""
         source = self.path
         if source is None:
-            raise StoreError("db backup copies SQLite stores; for PostgreSQL use pg_dump "
-                             "(see docs/team.md)")
+            raise StoreError(
+                "db backup copies SQLite stores; for PostgreSQL use pg_dump (see docs/team.md)"
+            )
         destination = destination.expanduser().resolve()
         if destination == source.resolve():
             raise StoreError("the backup must go to another file than the store itself")

@@ -37,11 +37,15 @@ def resolve_url(target: str | os.PathLike[str] | None, default_path: Path) -> UR
         try:
             url = make_url(raw)
         except ArgumentError:
-            raise StoreError(f"{describe(raw)} is not a valid database URL; use a file path, "
-                             "sqlite:///path or postgresql+psycopg://user@host/db") from None
+            raise StoreError(
+                f"{describe(raw)} is not a valid database URL; use a file path, "
+                "sqlite:///path or postgresql+psycopg://user@host/db"
+            ) from None
         if url.get_backend_name() not in ("sqlite", "postgresql"):
-            raise StoreError(f"unsupported database {url.get_backend_name()!r}; use SQLite or "
-                             "PostgreSQL (postgresql+psycopg://…)")
+            raise StoreError(
+                f"unsupported database {url.get_backend_name()!r}; use SQLite or "
+                "PostgreSQL (postgresql+psycopg://…)"
+            )
         if url.get_backend_name() == "postgresql" and url.drivername == "postgresql":
             url = url.set(drivername="postgresql+psycopg")
         return url
@@ -71,7 +75,9 @@ def sqlite_path(url: URL) -> Path | None:
 def prepare_sqlite_file(path: Path, *, private_dir: bool) -> bool:
     """Check the path is usable and create the file 0600 if missing; True if created."""
     if path.is_dir():
-        raise StoreError(f"{path} is a directory; give --db a file path such as {path / 'smbalance.db'}")
+        raise StoreError(
+            f"{path} is a directory; give --db a file path such as {path / 'smbalance.db'}"
+        )
     if path.exists():
         return False
     parent = path.parent
@@ -197,13 +203,17 @@ def translate(exc: SQLAlchemyError, where: str) -> StoreError:
     if "locked" in lowered:
         return StoreError(f"{where} stayed locked by another process for 30 s; try again")
     if "password" in lowered or "authentication" in lowered:
-        return StoreError(f"cannot log in to {where}: authentication failed; check the user "
-                          "and password in the URL or ~/.pgpass")
+        return StoreError(
+            f"cannot log in to {where}: authentication failed; check the user "
+            "and password in the URL or ~/.pgpass"
+        )
     if "does not exist" in lowered and "database" in lowered:
         return StoreError(f"{where} does not exist; create it first (createdb) or fix the URL")
     if "connection" in lowered or "connect" in lowered or "could not" in lowered:
-        return StoreError(f"cannot connect to {where}: {_scrub(detail)}; check that the server "
-                          "runs and the host and port are right")
+        return StoreError(
+            f"cannot connect to {where}: {_scrub(detail)}; check that the server "
+            "runs and the host and port are right"
+        )
     return StoreError(f"{where}: {_scrub(detail) or type(exc).__name__}")
 
 

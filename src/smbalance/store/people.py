@@ -56,8 +56,14 @@ class PeopleMixin(StoreBase):
             with ctx.conn.begin_nested():
                 new_id = ctx.conn.execute(
                     insert(person_t)
-                    .values(name=name, role="both", commission=0, target=None,
-                            created_utc=ctx.now, updated_utc=ctx.now)
+                    .values(
+                        name=name,
+                        role="both",
+                        commission=0,
+                        target=None,
+                        created_utc=ctx.now,
+                        updated_utc=ctx.now,
+                    )
                     .returning(person_t.c.id)
                 ).scalar_one()
         except IntegrityError:
@@ -73,11 +79,19 @@ class PeopleMixin(StoreBase):
     ) -> PersonRecord:
         with self.change("people add", f"added {name}") as ctx:
             if self._person(ctx.conn, name):
-                raise Conflict(f"{name} already exists; use `smbalance people set {name} …` to change them")
+                raise Conflict(
+                    f"{name} already exists; use `smbalance people set {name} …` to change them"
+                )
             new_id = ctx.conn.execute(
                 insert(person_t)
-                .values(name=name, role=role, commission=commission, target=target,
-                        created_utc=ctx.now, updated_utc=ctx.now)
+                .values(
+                    name=name,
+                    role=role,
+                    commission=commission,
+                    target=target,
+                    created_utc=ctx.now,
+                    updated_utc=ctx.now,
+                )
                 .returning(person_t.c.id)
             ).scalar_one()
             ctx.before("person", None, new_id)
@@ -108,7 +122,8 @@ class PeopleMixin(StoreBase):
             ctx.before("person", self.row_dict(ctx.conn, "person", person.id), person.id)
             if values:
                 ctx.conn.execute(
-                    update(person_t).where(person_t.c.id == person.id)
+                    update(person_t)
+                    .where(person_t.c.id == person.id)
                     .values(**values, updated_utc=ctx.now)
                 )
             updated = self._person(ctx.conn, name)
@@ -124,7 +139,8 @@ class PeopleMixin(StoreBase):
                 raise Conflict(f"{new} already exists; choose another name or remove {new} first")
             ctx.before("person", self.row_dict(ctx.conn, "person", person.id), person.id)
             ctx.conn.execute(
-                update(person_t).where(person_t.c.id == person.id)
+                update(person_t)
+                .where(person_t.c.id == person.id)
                 .values(name=new, updated_utc=ctx.now)
             )
         return PersonRecord(person.id, new, person.role, person.commission, person.target)

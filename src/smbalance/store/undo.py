@@ -27,14 +27,17 @@ class UndoMixin(StoreBase):
     def undo(self) -> Reverted:
         with self.write() as conn:
             change = conn.execute(
-                select(change_t).where(change_t.c.undone.is_(False))
-                .order_by(change_t.c.id.desc()).limit(1)
+                select(change_t)
+                .where(change_t.c.undone.is_(False))
+                .order_by(change_t.c.id.desc())
+                .limit(1)
             ).first()
             if change is None:
                 raise NotFound("nothing to undo")
             conn.execute(delete(entry_t).where(entry_t.c.change_id == change.id))
             rows = conn.execute(
-                select(change_row_t).where(change_row_t.c.change_id == change.id)
+                select(change_row_t)
+                .where(change_row_t.c.change_id == change.id)
                 .order_by(change_row_t.c.id.desc())
             ).all()
             for row in rows:

@@ -46,10 +46,16 @@ def upgrade() -> None:
     op.create_index("ix_entry_person_start", "entry", ["person_id", "start_utc"])
     op.create_index("ix_entry_start", "entry", ["start_utc"])
     op.create_index("ix_entry_change", "entry", ["change_id"])
+    op.create_index("ix_entry_seconds", "entry", ["seconds"])
     op.create_table(
         "timer",
-        sa.Column("person_id", sa.Integer, sa.ForeignKey("person.id"), primary_key=True,
-                  autoincrement=False),
+        sa.Column(
+            "person_id",
+            sa.Integer,
+            sa.ForeignKey("person.id"),
+            primary_key=True,
+            autoincrement=False,
+        ),
         sa.Column("category", sa.String(16), nullable=False),
         sa.Column("start_utc", sa.BigInteger, nullable=False),
         sa.Column("note", sa.Text, nullable=False),

@@ -1,0 +1,179 @@
+"""The Typer application: global options, command groups, and the one place where the
+core's errors become ``Error: …`` on stderr and an exit code.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from smbalance import __version__
+from smbalance.cli.context import AppState, notice, set_state, state
+from smbalance.errors import SmbalanceError
+
+# Sections of `smbalance --help`, in order; a command not listed goes under "Other".
+SECTIONS = {
+    "Tracking": ("log", "start", "stop", "status", "cancel", "entries", "edit", "rm", "undo"),
+    "People": ("people",),
+    "Reporting": ("report", "demo"),
+    "Data": ("export", "import", "config", "db"),
+}
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print the one-line error and return the Exit to raise."""
+    print(f"Error: {message}", file=sys.stderr)
+    return typer.Exit(code)
+
+
+class SmbalanceGroup(TyperGroup):
+    """Translates core errors in one place, and groups commands in `--help`."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SmbalanceError as exc:
+            raise fail(exc.message, exc.exit_code) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if os.environ.get("SMBALANCE_DEBUG") or type(exc).__module__.startswith("typer."):
+                raise
+            raise fail(
+                f"unexpected {type(exc).__name__}: {exc}. This is a bug; please report it "
+                "(set SMBALANCE_DEBUG=1 to see the traceback)"
+            ) from None
+        finally:
+            state().close()
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        if ctx.parent is not None:  # sub-groups (people, config, db): plain list
+            super().format_commands(ctx, formatter)
+            return
+        listed = {name for names in SECTIONS.values() for name in names}
+        sections = dict(SECTIONS)
+        others = tuple(n for n in self.list_commands(ctx) if n not in listed)
+        if others:
+            sections["Other"] = others
+        for title, names in sections.items():
+            rows = []
+            for name in names:
+                cmd = self.get_command(ctx, name)
+                if cmd is not None and not cmd.hidden:
+                    rows.append((name, cmd.get_short_help_str(formatter.width - 20)))
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
+
+
+app = typer.Typer(
+    name="smbalance",
+    cls=SmbalanceGroup,
+    rich_markup_mode=None,  # plain Click help and errors: fast, and one-line `Error:`s
+    pretty_exceptions_enable=False,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help="""Is your small business balancing sales and marketing?
+
+Log time as `sales` or `marketing`, then let `smbalance report` show each person's
+split and warn when selling crowds out marketing.
+
+\b
+Examples:
+  smbalance demo                      # a demo team and its report
+  smbalance log sales 1h30m           # 1h30m of sales, ending now
+  smbalance start marketing           # start a timer; `smbalance stop` saves it
+  smbalance report --last-week        # the split and the warnings
+  smbalance export --format csv > week.csv
+""",
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"smbalance {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            envvar="SMBALANCE_DB",
+            metavar="PATH|URL",
+            show_envvar=True,
+            help="The store: a SQLite file or an SQLAlchemy URL (postgresql+psycopg://…).",
+        ),
+    ] = None,
+    config: Annotated[
+        str | None,
+        typer.Option(
+            "--config",
+            envvar="SMBALANCE_CONFIG",
+            metavar="PATH",
+            show_envvar=True,
+            help="The config file (default: your config dir/config.toml).",
+        ),
+    ] = None,
+    tz: Annotated[
+        str | None,
+        typer.Option(
+            "--tz",
+            envvar="SMBALANCE_TZ",
+            metavar="ZONE",
+            show_envvar=True,
+            help="Time zone for reading and showing times, e.g. Europe/London.",
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    set_state(AppState(db=db, config=config, tz=tz))
+    if ctx.invoked_subcommand is None:
+        _orientation()
+
+
+def _orientation() -> None:
+    """What a newcomer sees on a bare `smbalance`: where data lives and how to start."""
+    app_state = state()
+    try:
+        where = app_state.settings.db
+    except SmbalanceError as exc:
+        raise fail(exc.message) from None
+    if where is None:
+        from smbalance.config import default_db_path
+
+        path = default_db_path()
+        where = f"{path}" + ("" if path.exists() else " (created on first use)")
+    print(
+        "smbalance: is your business balancing sales and marketing?\n\n"
+        f"Your store: {where}\n\n"
+        "Start with:\n"
+        "  smbalance log sales 1h30m      # record time you just spent selling\n"
+        "  smbalance start marketing      # or run a timer; `smbalance stop` saves it\n"
+        "  smbalance report               # this week's split and warnings\n\n"
+        "Try `smbalance demo` to see a team's report, or `smbalance --help` for every command."
+    )
+
+
+def _register() -> None:
+    from smbalance.cli import config_cmd, db, demo, exchange, people, report, tracking
+
+    for module in (tracking, people, report, demo, exchange, config_cmd, db):
+        module.register(app)
+
+
+_register()
+
+__all__ = ["app", "fail", "notice"]

@@ -1,0 +1,96 @@
+"""`smbalance config …`: read and write the config file."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from smbalance.cli.context import state
+
+config_app = typer.Typer(help="Read and write the config file (TOML).", no_args_is_help=True)
+
+
+def _complete_key(incomplete: str) -> list[str]:
+    from smbalance.config import KNOWN_KEYS
+
+    return [k for k in KNOWN_KEYS if k.startswith(incomplete)]
+
+
+Key = Annotated[
+    str,
+    typer.Argument(
+        metavar="KEY",
+        autocompletion=_complete_key,
+        help="timezone, week_start, default_person, db, policy.floor …",
+    ),
+]
+
+
+@config_app.command("show")
+def show() -> None:
+    """Show every setting in force and where it comes from.
+
+    \b
+    Example:
+      smbalance config show
+    """
+    from dataclasses import asdict
+
+    settings = state().settings
+    print(f"# config file: {settings.config_path}")
+    print(f"timezone = {settings.timezone}")
+    from smbalance.config import WEEKDAYS
+
+    print(f"week_start = {WEEKDAYS[settings.week_start]}")
+    print(f"default_person = {settings.default_person or ''}")
+    print(f"db = {settings.db or ''}")
+    for key, value in asdict(settings.policy).items():
+        print(f"policy.{key} = {value:g}")
+
+
+@config_app.command("get")
+def get(key: Key) -> None:
+    """Print one setting as written in the config file (empty if unset).
+
+    \b
+    Example:
+      smbalance config get policy.floor
+    """
+    from smbalance.config import get_value, read_config
+
+    settings = state().settings
+    value = get_value(read_config(settings.config_path), key)
+    print("" if value is None else value)
+
+
+@config_app.command("set")
+def set_(key: Key, value: Annotated[str, typer.Argument(metavar="VALUE")]) -> None:
+    """Write one setting to the config file.
+
+    \b
+    Examples:
+      smbalance config set timezone Europe/London
+      smbalance config set default_person alice
+      smbalance config set policy.floor 30
+    """
+    from smbalance.config import set_value
+
+    path = state().settings.config_path
+    stored = set_value(path, key, value)
+    print(f"{key} = {stored} (in {path})")
+
+
+@config_app.command("path")
+def path() -> None:
+    """Print where the config file is.
+
+    \b
+    Example:
+      smbalance config path
+    """
+    print(state().settings.config_path)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(config_app, name="config")

@@ -1,0 +1,132 @@
+"""What every command shares: settings, the clock, the store, and notices on stderr.
+
+One `AppState` is made by the root callback from the global options.  Everything in it
+is computed on first use, so `--help` and argument errors never read the config file
+or import a database library.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from smbalance.errors import ConfigError
+
+if TYPE_CHECKING:
+    from smbalance.config import Settings
+    from smbalance.store import Store
+
+NOW_ENV = "SMBALANCE_NOW"  # a fixed "now" (ISO instant) for tests and reproducible scripts
+
+
+@dataclass
+class AppState:
+    db: str | None = None
+    config: str | None = None
+    tz: str | None = None
+    _settings: Settings | None = field(default=None, repr=False)
+    _store: Store | None = field(default=None, repr=False)
+    _now: int | None = field(default=None, repr=False)
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            from smbalance.config import load_settings
+
+            self._settings = load_settings(config_path=self.config, db=self.db, tz=self.tz)
+        return self._settings
+
+    @property
+    def timezone(self) -> str:
+        return self.settings.timezone
+
+    @property
+    def now(self) -> int:
+        """One "now" (epoch seconds) for the whole command."""
+        if self._now is None:
+            fixed = os.environ.get(NOW_ENV)
+            if fixed:
+                from smbalance.timeparse import ParseError, parse_iso_utc
+
+                try:
+                    self._now = int(parse_iso_utc(fixed).timestamp())
+                except ParseError as exc:
+                    raise ConfigError(f"{NOW_ENV}: {exc}") from None
+            else:
+                self._now = int(time.time())
+        return self._now
+
+    @property
+    def now_dt(self) -> datetime:
+        return datetime.fromtimestamp(self.now, UTC)
+
+    def clock(self) -> int:
+        return self.now
+
+    def who(self, name: str | None) -> str:
+        """The person a command acts for: --who, else default_person, else the login name."""
+        if name:
+            return name
+        from smbalance.domain import parse_name
+
+        candidate = self.settings.who
+        try:
+            return parse_name(candidate)
+        except ValueError:
+            raise ConfigError(
+                f"cannot tell who you are (login name {candidate!r} is not a valid name); "
+                "use --who NAME or `smbalance config set default_person NAME`"
+            ) from None
+
+    def store(self, *, target: str | None = None, default_path=None) -> Store:  # type: ignore[no-untyped-def]
+        """The store, opened (and created or migrated, with a notice) on first use."""
+        if self._store is None:
+            from smbalance.store import open_store
+
+            store = open_store(
+                target if target is not None else self.settings.db,
+                default_path=default_path,
+                clock=self.clock,
+            )
+            store.format_instant = self.format_instant  # type: ignore[method-assign]
+            if store.created:
+                notice(f"Created a new store at {store.where}")
+            if store.backup_path is not None:
+                notice(f"Migrated {store.where} (a copy of the old file is at {store.backup_path})")
+            self._store = store
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def format_instant(self, epoch: int) -> str:
+        from smbalance.timeparse import format_instant
+
+        return format_instant(datetime.fromtimestamp(epoch, UTC), self.timezone)
+
+
+def notice(message: str) -> None:
+    """A message for the person, not for scripts: stderr."""
+    print(message, file=sys.stderr)
+
+
+_state: AppState | None = None
+
+
+def set_state(state: AppState) -> None:
+    global _state
+    _state = state
+
+
+def state() -> AppState:
+    """The current command's state (set by the root callback)."""
+    global _state
+    if _state is None:
+        _state = AppState()
+    return _state

@@ -1,0 +1,81 @@
+"""`smbalance db …`: where the store is, check it, back it up, migrate it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from smbalance.cli.context import notice, state
+
+db_app = typer.Typer(
+    help="Look after the store: path, check, backup, migrate.", no_args_is_help=True
+)
+
+
+@db_app.command("path")
+def path() -> None:
+    """Print where the store is (a file path, or the database URL without password).
+
+    \b
+    Example:
+      smbalance db path
+    """
+    from smbalance.config import default_db_path
+    from smbalance.store.opening import describe, resolve_url
+
+    print(describe(resolve_url(state().settings.db, default_db_path())))
+
+
+@db_app.command("check")
+def check() -> None:
+    """Check integrity, foreign keys, and smbalance's own rules (no overlaps, end > start).
+
+    Exits 1 and lists every problem if any is found.
+
+    \b
+    Example:
+      smbalance db check
+    """
+    store = state().store()
+    problems = store.check()
+    if problems:
+        for problem in problems:
+            print(problem)
+        from smbalance.errors import StoreError
+
+        raise StoreError(f"{len(problems)} problem(s) found in {store.where}")
+    print(f"{store.where}: OK")
+
+
+@db_app.command("backup")
+def backup(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="Where to write the copy.")],
+) -> None:
+    """Write a consistent copy of the store (safe while others write).
+
+    \b
+    Example:
+      smbalance db backup ~/smbalance-$(date +%F).db
+    """
+    written = state().store().backup(file)
+    print(f"Backed up to {written}")
+
+
+@db_app.command("migrate")
+def migrate() -> None:
+    """Bring the store's schema up to date (also done automatically on open).
+
+    \b
+    Example:
+      smbalance db migrate
+    """
+    store = state().store()
+    if store.migrated_from is None and not store.created:
+        notice(f"{store.where} is up to date.")
+    print(f"{store.where}: schema up to date")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(db_app, name="db")

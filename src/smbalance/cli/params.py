@@ -1,0 +1,176 @@
+"""Shared argument types: every command checks names, categories, times and durations
+the same way, while parsing, so a bad value is a usage error (exit 2) before anything
+is opened.  Also the shell-completion callbacks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+import typer
+
+from smbalance import domain
+from smbalance.cli.context import state
+
+
+def _checked(parse: Callable[[str], Any]) -> Callable[[str], Any]:
+    """Turn a core parser's ValueError into Click's "Invalid value" usage error."""
+
+    def parser(value: Any) -> Any:
+        if value is None or not isinstance(value, str):
+            return value
+        try:
+            return parse(value)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc)) from None
+
+    parser.__name__ = getattr(parse, "__name__", "parser")
+    return parser
+
+
+def _duration(text: str) -> int:
+    from smbalance.timeparse import parse_duration
+
+    return parse_duration(text)
+
+
+def _when(text: str, *, end_of_day: bool = False) -> int:
+    from smbalance.timeparse import parse_when
+
+    app = state()
+    return int(parse_when(text, tz=app.timezone, now=app.now_dt, end_of_day=end_of_day).timestamp())
+
+
+def _when_end(text: str) -> int:
+    return _when(text, end_of_day=True)
+
+
+parse_duration = _checked(_duration)
+parse_when = _checked(_when)
+parse_when_end = _checked(_when_end)
+parse_category = _checked(domain.parse_category)
+parse_role = _checked(domain.parse_role)
+parse_name = _checked(domain.parse_name)
+parse_tag = _checked(domain.parse_tag)
+parse_commission = _checked(lambda v: domain.parse_percent(v, "commission"))
+parse_target = _checked(lambda v: domain.parse_percent(v, "target"))
+
+
+# ---- completion ---------------------------------------------------------------------
+
+
+def complete_category(incomplete: str) -> list[str]:
+    return [c for c in domain.CATEGORIES if c.startswith(incomplete.lower())]
+
+
+def complete_role(incomplete: str) -> list[str]:
+    return [r for r in domain.ROLES if r.startswith(incomplete.lower())]
+
+
+def complete_person(incomplete: str) -> list[str]:
+    """Names from the store; quiet (no names) if the store cannot be read."""
+    try:
+        names = [p.name for p in state().store().people()]
+    except Exception:  # completion must never print an error into the shell
+        return []
+    return [n for n in names if n.startswith(incomplete.lower())]
+
+
+# ---- option and argument declarations ----------------------------------------------
+# Declared once so every command shows the same help and gets the same checks.
+
+Category = Annotated[
+    str,
+    typer.Argument(
+        metavar="CATEGORY",
+        parser=parse_category,
+        autocompletion=complete_category,
+        help="sales or marketing (any case, or a prefix: s, m).",
+        show_default=False,
+    ),
+]
+CategoryOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--category",
+        "-c",
+        parser=parse_category,
+        autocompletion=complete_category,
+        help="sales or marketing.",
+        show_default=False,
+    ),
+]
+Who = Annotated[
+    str | None,
+    typer.Option(
+        "--who",
+        "-w",
+        parser=parse_name,
+        autocompletion=complete_person,
+        help="The person (default: config default_person, else your login name).",
+        show_default=False,
+    ),
+]
+WhoMany = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--who",
+        "-w",
+        parser=parse_name,
+        autocompletion=complete_person,
+        help="Only these people (repeatable).",
+        show_default=False,
+    ),
+]
+Note = Annotated[str | None, typer.Option("--note", "-n", help="Free text.", show_default=False)]
+Tags = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--tag",
+        "-t",
+        parser=parse_tag,
+        help="A tag (repeatable): letters, digits, _.:-",
+        show_default=False,
+    ),
+]
+FromOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--from",
+        parser=parse_when,
+        metavar="WHEN",
+        help="Start of the period (a date means its midnight).",
+        show_default=False,
+    ),
+]
+ToOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--to",
+        parser=parse_when_end,
+        metavar="WHEN",
+        help="End of the period (a date alone means the END of that day).",
+        show_default=False,
+    ),
+]
+
+
+def format_option(choices: tuple[str, ...], default: str = "table") -> Any:
+    def check(value: str) -> str:
+        if value is None:
+            return value
+        lowered = value.lower()
+        if lowered not in choices:
+            raise typer.BadParameter(f"{value!r} is not a format; use one of: {', '.join(choices)}")
+        return lowered
+
+    return typer.Option(
+        "--format",
+        "-f",
+        parser=check,
+        metavar="|".join(choices),
+        autocompletion=lambda incomplete: [c for c in choices if c.startswith(incomplete)],
+        help=f"Output format: {', '.join(choices)}.",
+        show_default=True,
+    )

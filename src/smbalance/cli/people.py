@@ -1,0 +1,198 @@
+"""`smbalance people …`: who logs time, in which seat, on how much commission."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+
+from smbalance.cli.context import state
+from smbalance.cli.params import (
+    complete_person,
+    complete_role,
+    format_option,
+    parse_commission,
+    parse_name,
+    parse_role,
+    parse_target,
+)
+
+people_app = typer.Typer(
+    help="Manage people: their role (sales, marketing or both), commission and target.",
+    no_args_is_help=True,
+)
+
+Name = Annotated[
+    str,
+    typer.Argument(
+        metavar="NAME",
+        parser=parse_name,
+        autocompletion=complete_person,
+        help="The person's handle, e.g. alice.",
+    ),
+]
+RoleOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--role",
+        "-r",
+        parser=parse_role,
+        autocompletion=complete_role,
+        help="sales, marketing or both.",
+        show_default=False,
+    ),
+]
+CommissionOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--commission",
+        parser=parse_commission,
+        metavar="PERCENT",
+        show_default=False,
+        help="Percent of pay that is commission (0-100).",
+    ),
+]
+TargetOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--target",
+        parser=parse_target,
+        metavar="PERCENT",
+        show_default=False,
+        help="Personal minimum marketing share (default: the policy floor).",
+    ),
+]
+
+
+@people_app.command("add")
+def add(
+    name: Name,
+    role: Annotated[
+        str,
+        typer.Option(
+            "--role",
+            "-r",
+            parser=parse_role,
+            autocompletion=complete_role,
+            help="sales, marketing or both.",
+            show_default=False,
+        ),
+    ],
+    commission: CommissionOpt = None,
+    target: TargetOpt = None,
+) -> None:
+    """Add a person.
+
+    \b
+    Examples:
+      smbalance people add alice --role both --commission 70 --target 30
+      smbalance people add bob --role sales
+    """
+    person = state().store().add_person(name, role, commission or 0, target)
+    print(f"Added {person.name} ({person.role}, commission {person.commission}%).")
+
+
+@people_app.command("set")
+def set_(
+    name: Name,
+    role: RoleOpt = None,
+    commission: CommissionOpt = None,
+    target: TargetOpt = None,
+    default_target: Annotated[
+        bool, typer.Option("--default-target", help="Go back to the policy floor as target.")
+    ] = False,
+) -> None:
+    """Change a person's role, commission or target.
+
+    \b
+    Examples:
+      smbalance people set alice --commission 50
+      smbalance people set bob --role marketing --default-target
+    """
+    if target is not None and default_target:
+        raise typer.BadParameter(
+            "give --target or --default-target, not both", param_hint="'--target'"
+        )
+    person = (
+        state()
+        .store()
+        .set_person(
+            name, role=role, commission=commission, target=target, clear_target=default_target
+        )
+    )
+    target_text = f"{person.target}%" if person.target is not None else "the policy floor"
+    print(f"{person.name}: {person.role}, commission {person.commission}%, target {target_text}.")
+
+
+@people_app.command("ls")
+def ls(fmt: Annotated[str, format_option(("table", "json", "csv"))] = "table") -> None:
+    """List people.
+
+    \b
+    Examples:
+      smbalance people ls
+      smbalance people ls --format json
+    """
+    app = state()
+    people = app.store().people()
+    rows = [
+        {"name": p.name, "role": p.role, "commission": p.commission, "target": p.target}
+        for p in people
+    ]
+    if fmt == "json":
+        print(json.dumps(rows, indent=2))
+    elif fmt == "csv":
+        from smbalance.exchange.shape import csv_writer
+
+        writer = csv_writer(sys.stdout)
+        writer.writerow(["name", "role", "commission", "target"])
+        writer.writerows(
+            [r["name"], r["role"], r["commission"], "" if r["target"] is None else r["target"]]
+            for r in rows
+        )
+    else:
+        from smbalance.render.tables import people_table
+
+        people_table(people, app.settings.policy.floor)
+
+
+@people_app.command("rename")
+def rename(
+    old: Annotated[
+        str, typer.Argument(metavar="OLD", parser=parse_name, autocompletion=complete_person)
+    ],
+    new: Annotated[str, typer.Argument(metavar="NEW", parser=parse_name)],
+) -> None:
+    """Rename a person; their entries follow.
+
+    \b
+    Example:
+      smbalance people rename bob robert
+    """
+    state().store().rename_person(old, new)
+    print(f"Renamed {old} to {new}.")
+
+
+@people_app.command("rm")
+def rm(
+    name: Name,
+    force: Annotated[
+        bool, typer.Option("--force", help="Also delete their entries and timer.")
+    ] = False,
+) -> None:
+    """Remove a person (refused while they have entries, unless --force).
+
+    \b
+    Examples:
+      smbalance people rm carol
+      smbalance people rm carol --force
+    """
+    removed = state().store().remove_person(name, force=force)
+    extra = f" and {removed} entries" if removed else ""
+    print(f"Removed {name}{extra} (`smbalance undo` brings them back).")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(people_app, name="people")

@@ -1,0 +1,501 @@
+"""Tracking commands: log, start, stop, status, cancel, entries, edit, rm, undo.
+
+Each command parses, calls the store, prints, exits.  Results go to stdout; notices
+(a person created, where an entry was placed) go to stderr.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from smbalance.cli.context import notice, state
+from smbalance.cli.params import (
+    Category,
+    CategoryOpt,
+    FromOpt,
+    Note,
+    Tags,
+    ToOpt,
+    Who,
+    WhoMany,
+    format_option,
+    parse_duration,
+    parse_when,
+)
+
+Duration = Annotated[
+    int | None,
+    typer.Argument(
+        metavar="DURATION",
+        parser=parse_duration,
+        show_default=False,
+        help="How long: 90m, 1h30m, 1.5h, 1:30, 45s.",
+    ),
+]
+StartOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--start",
+        "-s",
+        parser=parse_when,
+        metavar="WHEN",
+        show_default=False,
+        help="When it started: 14:00, yesterday 09:30, mon 09:00, 2026-11-27 14:00, -2h.",
+    ),
+]
+EndOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--end",
+        "-e",
+        parser=parse_when,
+        metavar="WHEN",
+        show_default=False,
+        help="When it ended (same forms as --start).",
+    ),
+]
+AtOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--at",
+        parser=parse_when,
+        metavar="WHEN",
+        show_default=False,
+        help="Use this time instead of now.",
+    ),
+]
+
+
+def _span(fmt_start: str, fmt_end: str) -> str:
+    """`2026-11-27 09:00 – 10:30`, dropping the repeated date."""
+    if fmt_start[:10] == fmt_end[:10] and len(fmt_end) > 11:
+        return f"{fmt_start} – {fmt_end[11:]}"
+    return f"{fmt_start} – {fmt_end}"
+
+
+def _created(person: str, created: bool) -> None:
+    if created:
+        notice(
+            f"Created person {person} (role both, commission 0%); "
+            f"change with `smbalance people set {person} --role … --commission …`"
+        )
+
+
+def log(
+    category: Category,
+    duration: Duration = None,
+    start: StartOpt = None,
+    end: EndOpt = None,
+    who: Who = None,
+    note: Note = None,
+    tag: Tags = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print only the new entry's id.")
+    ] = False,
+) -> None:
+    """Record time already spent.
+
+    Any two of DURATION, --start and --end fix the entry; DURATION alone ends it now
+    (or, if that would overlap, just before your latest entries); --start alone ends
+    it now.
+
+    \b
+    Examples:
+      smbalance log sales 1h30m
+      smbalance log marketing 45m --note "newsletter draft" --tag q4
+      smbalance log m --start 09:00 --end 10:30
+      smbalance log sales 2h --start "yesterday 14:00" --who bob
+    """
+    from smbalance.timeparse import format_duration
+
+    app = state()
+    person = app.who(who)
+    begin, finish = _fix_times(duration, start, end, app.now)
+    store = app.store()
+    if begin is None:
+        assert duration is not None
+        placement, created = store.log_duration(
+            person, category, duration, note=note or "", tags=tag or ()
+        )
+        entry = placement.entry
+        if placement.moved:
+            notice(f"Placed before {person}'s later entries, to avoid an overlap.")
+    else:
+        assert finish is not None
+        entry, created = store.log(person, category, begin, finish, note=note or "", tags=tag or ())
+    _created(person, created)
+    if quiet:
+        print(entry.id)
+        return
+    span = _span(app.format_instant(entry.start_utc), app.format_instant(entry.end_utc))
+    print(
+        f"Logged {format_duration(entry.seconds)} of {entry.category} for {entry.person}: "
+        f"{span} (entry {entry.id})"
+    )
+
+
+def _fix_times(
+    duration: int | None, start: int | None, end: int | None, now: int
+) -> tuple[int | None, int | None]:
+    """Start and end from any two of duration/start/end; (None, None) = place by duration."""
+    given = sum(x is not None for x in (duration, start, end))
+    if given == 3 and end - start != duration:  # type: ignore[operator]
+        raise typer.BadParameter(
+            "DURATION, --start and --end disagree; give any two of them", param_hint="DURATION"
+        )
+    if start is not None and end is not None:
+        begin, finish = start, end
+    elif start is not None and duration is not None:
+        begin, finish = start, start + duration
+    elif end is not None and duration is not None:
+        begin, finish = end - duration, end
+    elif duration is not None:
+        return None, None
+    elif start is not None:
+        begin, finish = start, now
+    else:
+        raise typer.BadParameter(
+            "give a DURATION (e.g. 1h30m), or --start and --end (e.g. --start 09:00 --end 10:30)"
+            if end is None
+            else "--end needs a DURATION or --start too",
+            param_hint="DURATION",
+        )
+    if finish <= begin:
+        raise typer.BadParameter("the end must be after the start", param_hint="'--start'/'--end'")
+    return begin, finish
+
+
+def start(
+    category: Category,
+    who: Who = None,
+    at: AtOpt = None,
+    note: Note = None,
+    tag: Tags = None,
+) -> None:
+    """Start a timer (a running one is stopped and saved first: a switch).
+
+    \b
+    Examples:
+      smbalance start sales
+      smbalance start marketing --note "webinar prep"
+      smbalance start s --at 09:15
+    """
+    app = state()
+    person = app.who(who)
+    timer, saved, created = app.store().start_timer(
+        person, category, at=at, note=note or "", tags=tag or ()
+    )
+    _created(person, created)
+    if saved is not None:
+        from smbalance.timeparse import format_duration
+
+        notice(
+            f"Stopped {person}'s {saved.category} timer and saved "
+            f"{format_duration(saved.seconds)} (entry {saved.id})."
+        )
+    print(f"Started {timer.category} for {person} at {app.format_instant(timer.start_utc)}.")
+
+
+def stop(
+    who: Who = None,
+    at: AtOpt = None,
+    note: Annotated[
+        str | None, typer.Option("--note", "-n", help="Replace the timer's note.")
+    ] = None,
+) -> None:
+    """Stop the running timer and save it as an entry.
+
+    \b
+    Examples:
+      smbalance stop
+      smbalance stop --at 17:30 --note "calls done"
+    """
+    from smbalance.timeparse import format_duration
+
+    app = state()
+    person = app.who(who)
+    entry = app.store().stop_timer(person, at=at, note=note)
+    span = _span(app.format_instant(entry.start_utc), app.format_instant(entry.end_utc))
+    print(
+        f"Saved {format_duration(entry.seconds)} of {entry.category} for {person}: "
+        f"{span} (entry {entry.id})"
+    )
+
+
+def cancel(who: Who = None) -> None:
+    """Discard the running timer without saving it.
+
+    \b
+    Example:
+      smbalance cancel
+    """
+    app = state()
+    person = app.who(who)
+    timer = app.store().cancel_timer(person)
+    print(
+        f"Cancelled {person}'s {timer.category} timer "
+        f"(started {app.format_instant(timer.start_utc)})."
+    )
+
+
+def status(
+    who: WhoMany = None,
+    fmt: Annotated[str, format_option(("table", "json"))] = "table",
+) -> None:
+    """Running timers with elapsed time, and today's split.
+
+    \b
+    Examples:
+      smbalance status
+      smbalance status --who alice --format json
+    """
+    import json
+
+    from smbalance.periods import day_of
+
+    app = state()
+    store = app.store()
+    people = who or []
+    for name in people:
+        store.require_person(name)
+    timers = store.timers(people)
+    today = day_of(app.now_dt, app.timezone)
+    start_utc, end_utc = int(today.start.timestamp()), int(today.end.timestamp())
+    rows = _split_rows(
+        store.splits(start_utc, end_utc, people), timers, app.now, start_utc, end_utc
+    )
+    if fmt == "json":
+        from smbalance.exchange.shape import iso_z
+
+        print(
+            json.dumps(
+                {
+                    "now": iso_z(app.now),
+                    "timers": [
+                        {
+                            "person": t.person,
+                            "category": t.category,
+                            "start": iso_z(t.start_utc),
+                            "seconds": max(app.now - t.start_utc, 0),
+                            "note": t.note,
+                            "tags": t.tags,
+                        }
+                        for t in timers
+                    ],
+                    "today": {
+                        "start": iso_z(start_utc),
+                        "end": iso_z(end_utc),
+                        "timezone": app.timezone,
+                        "people": rows,
+                    },
+                },
+                indent=2,
+            )
+        )
+        return
+    from smbalance.render.tables import split_table, timers_table
+
+    timers_table(timers, app.now, app.format_instant)
+    split_table(rows, "Today (running timers included)")
+
+
+def _split_rows(splits, timers, now: int, start: int, end: int) -> list[dict]:  # type: ignore[no-untyped-def]
+    """Today's split per person, counting running timers up to now."""
+    from smbalance.domain import share
+
+    totals = {s.person: [s.sales_seconds, s.marketing_seconds] for s in splits}
+    for timer in timers:
+        inside = max(0, min(now, end) - max(timer.start_utc, start))
+        if inside:
+            totals.setdefault(timer.person, [0, 0])[timer.category == "marketing"] += inside
+    return [
+        {
+            "person": name,
+            "sales_seconds": s,
+            "marketing_seconds": m,
+            "total_seconds": s + m,
+            "marketing_share": share(m, s + m),
+        }
+        for name, (s, m) in sorted(totals.items())
+    ]
+
+
+def entries(
+    who: WhoMany = None,
+    category: CategoryOpt = None,
+    from_: FromOpt = None,
+    to: ToOpt = None,
+    limit: Annotated[
+        int | None,
+        typer.Option("--limit", "-l", min=1, help="At most N entries.", show_default=False),
+    ] = None,
+    fmt: Annotated[str, format_option(("table", "json", "csv"))] = "table",
+) -> None:
+    """List entries, newest first (default: the current week).
+
+    \b
+    Examples:
+      smbalance entries
+      smbalance entries --who alice --from 2026-11-01 --to 2026-11-30
+      smbalance entries --category marketing --format csv > marketing.csv
+    """
+    from smbalance.periods import week_of
+
+    app = state()
+    if from_ is None and to is None:
+        week = week_of(app.now_dt, app.timezone, app.settings.week_start)
+        from_, to = int(week.start.timestamp()), int(week.end.timestamp())
+    if from_ is not None and to is not None and to <= from_:
+        raise typer.BadParameter("--to must be after --from", param_hint="'--to'")
+    store = app.store()
+    for name in who or []:
+        store.require_person(name)
+    rows = store.entries(
+        people=who or (), category=category, start_utc=from_, end_utc=to, limit=limit
+    )
+    _print_entries(rows, fmt)
+
+
+def _print_entries(rows, fmt: str) -> None:  # type: ignore[no-untyped-def]
+    if fmt == "json":
+        import json
+
+        from smbalance.exchange.shape import entry_dict
+
+        print(json.dumps([entry_dict(e) for e in rows], indent=2, ensure_ascii=False))
+    elif fmt == "csv":
+        from smbalance.exchange.shape import ENTRY_FIELDS, csv_writer, entry_csv_row
+
+        writer = csv_writer(sys.stdout)
+        writer.writerow(ENTRY_FIELDS)
+        writer.writerows(entry_csv_row(e) for e in rows)
+    else:
+        from smbalance.render.tables import entries_table
+
+        entries_table(rows, state().format_instant)
+
+
+def edit(
+    entry_id: Annotated[int, typer.Argument(metavar="ID", help="The entry's id (see `entries`).")],
+    category: CategoryOpt = None,
+    start: StartOpt = None,
+    end: EndOpt = None,
+    duration: Annotated[
+        int | None,
+        typer.Option(
+            "--duration",
+            "-d",
+            parser=parse_duration,
+            metavar="DURATION",
+            help="New length; keeps the start and moves the end.",
+            show_default=False,
+        ),
+    ] = None,
+    who: Who = None,
+    note: Note = None,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option("--tag", "-t", help="Replace the tags (repeatable).", show_default=False),
+    ] = None,
+    clear_tags: Annotated[bool, typer.Option("--clear-tags", help="Remove all tags.")] = False,
+) -> None:
+    """Change an entry.
+
+    --start alone keeps the end; --end alone keeps the start; --duration keeps the
+    start and moves the end.
+
+    \b
+    Examples:
+      smbalance edit 12 --category marketing
+      smbalance edit 12 --duration 45m --note "shorter than I thought"
+      smbalance edit 12 --start 09:00 --end 10:15
+    """
+    from smbalance.cli.params import parse_tag
+
+    if duration is not None and end is not None:
+        raise typer.BadParameter("give --end or --duration, not both", param_hint="'--duration'")
+    if start is not None and end is not None and end <= start:
+        raise typer.BadParameter("the end must be after the start", param_hint="'--end'")
+    tags = [parse_tag(t) for t in tag] if tag else ([] if clear_tags else None)
+    app = state()
+    entry = app.store().edit(
+        entry_id,
+        category=category,
+        start=start,
+        end=end,
+        seconds=duration,
+        person=who,
+        note=note,
+        tags=tags,
+    )
+    from smbalance.timeparse import format_duration
+
+    span = _span(app.format_instant(entry.start_utc), app.format_instant(entry.end_utc))
+    print(
+        f"Entry {entry.id}: {format_duration(entry.seconds)} of {entry.category} for "
+        f"{entry.person}, {span}"
+    )
+
+
+def rm(
+    entry_ids: Annotated[list[int], typer.Argument(metavar="ID...", help="Entry ids to delete.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete entries (asks first on a terminal, unless --yes).
+
+    \b
+    Examples:
+      smbalance rm 12
+      smbalance rm 12 13 14 --yes
+    """
+    app = state()
+    store = app.store()
+    targets = [store.entry(i) for i in dict.fromkeys(entry_ids)]  # unknown id: error, nothing done
+    if not yes and sys.stdin.isatty():
+        from smbalance.timeparse import format_duration
+
+        for e in targets:
+            print(
+                f"  {e.id}: {format_duration(e.seconds)} of {e.category} for {e.person}, "
+                f"{app.format_instant(e.start_utc)}",
+                file=sys.stderr,
+            )
+        if not typer.confirm(
+            f"Delete {len(targets)} entr{'y' if len(targets) == 1 else 'ies'}?", err=True
+        ):
+            notice("Nothing deleted.")
+            raise typer.Exit(1)
+    removed = store.remove([e.id for e in targets])
+    print(
+        f"Deleted entr{'y' if len(removed) == 1 else 'ies'} "
+        f"{', '.join(str(e.id) for e in removed)} (`smbalance undo` brings "
+        f"{'it' if len(removed) == 1 else 'them'} back)."
+    )
+
+
+def undo() -> None:
+    """Revert the last change (log, start, stop, cancel, edit, rm, import, people …).
+
+    Run it again to go further back.
+
+    \b
+    Example:
+      smbalance undo
+    """
+    reverted = state().store().undo()
+    print(f"Undid {reverted.command}: {reverted.summary}.")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(log)
+    app.command()(start)
+    app.command()(stop)
+    app.command()(status)
+    app.command()(cancel)
+    app.command()(entries)
+    app.command()(edit)
+    app.command()(rm)
+    app.command()(undo)
