@@ -133,9 +133,16 @@ class StoreBase:
 
     @staticmethod
     def restore_row(conn: Connection, table: str, key: str, before: str | None) -> None:
-        """Put one row back as it was recorded: delete it if it was new, else rewrite it."""
+        """Put one row back as it was recorded: delete it if it was new, else rewrite it.
+
+        An existing row is updated in place (not deleted and re-inserted), so rows that
+        refer to it, such as a person's entries, never dangle.
+        """
         t = TABLES[table]
-        key_col = t.c[KEYS[table]]
-        conn.execute(delete(t).where(key_col == int(key)))
-        if before is not None:
-            conn.execute(insert(t).values(**json.loads(before)))
+        where = t.c[KEYS[table]] == int(key)
+        if before is None:
+            conn.execute(delete(t).where(where))
+            return
+        values = json.loads(before)
+        if conn.execute(update(t).where(where).values(**values)).rowcount == 0:
+            conn.execute(insert(t).values(**values))

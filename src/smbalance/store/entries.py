@@ -12,8 +12,9 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import ColumnElement
 
 from smbalance.domain import EntryRecord, Placement, TimerRecord, join_tags, split_tags
 from smbalance.errors import Conflict, NotFound, OverlapError
@@ -67,6 +68,16 @@ def _fmt_utc(epoch: int) -> str:
     return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
+def overlapping_from(conn: Connection, start: int) -> tuple[ColumnElement[bool], ...]:
+    """Conditions for "ends after `start`" that let the start index bound the scan.
+
+    An entry that ends after `start` began after `start - MAX(seconds)`, and
+    MAX(seconds) is one probe of ix_entry_seconds.
+    """
+    longest = conn.execute(select(func.max(entry_t.c.seconds))).scalar() or 0
+    return entry_t.c.end_utc > start, entry_t.c.start_utc > start - longest - 1
+
+
 class EntriesMixin(PeopleMixin):
     # Messages render instants with this; the CLI swaps in local time.
     format_instant = staticmethod(_fmt_utc)
@@ -98,15 +109,15 @@ class EntriesMixin(PeopleMixin):
             query = query.where(person_t.c.name.in_(list(people)))
         if category:
             query = query.where(entry_t.c.category == category)
-        if start_utc is not None:
-            query = query.where(entry_t.c.end_utc > start_utc)
         if end_utc is not None:
             query = query.where(entry_t.c.start_utc < end_utc)
-        order = entry_t.c.start_utc.desc() if newest_first else entry_t.c.start_utc
-        query = query.order_by(order, entry_t.c.id.desc() if newest_first else entry_t.c.id)
-        if limit is not None:
-            query = query.limit(limit)
         with self.read() as conn:
+            if start_utc is not None:
+                query = query.where(*overlapping_from(conn, start_utc))
+            order = entry_t.c.start_utc.desc() if newest_first else entry_t.c.start_utc
+            query = query.order_by(order, entry_t.c.id.desc() if newest_first else entry_t.c.id)
+            if limit is not None:
+                query = query.limit(limit)
             return [entry_record(row) for row in conn.execute(query)]
 
     # ---- the overlap rule ------------------------------------------------------------
