@@ -6,6 +6,8 @@ is opened.  Also the shell-completion callbacks.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import closing
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -71,10 +73,32 @@ def complete_role(incomplete: str) -> list[str]:
 def complete_person(incomplete: str) -> list[str]:
     """Names from the store; quiet (no names) if the store cannot be read."""
     try:
-        names = [p.name for p in state().store().people()]
+        names = _people_names()
     except Exception:  # completion must never print an error into the shell
         return []
     return [n for n in names if n.startswith(incomplete.lower())]
+
+
+def _people_names() -> list[str]:
+    """A SQLite store is read with plain sqlite3, read-only: completion runs on every
+    <Tab>, so it must not pay for SQLAlchemy, nor create or migrate a store."""
+    target = state().settings.db
+    if target is None:
+        from smbalance.config import default_db_path
+
+        path = default_db_path()
+    elif "://" not in target:
+        path = Path(target).expanduser()
+    elif target.startswith("sqlite:///"):
+        path = Path(target.removeprefix("sqlite:///"))
+    else:  # PostgreSQL: only the store knows how to connect
+        return [p.name for p in state().store().people()]
+    if not path.is_file():
+        return []
+    import sqlite3
+
+    with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
+        return [name for (name,) in db.execute("SELECT name FROM person ORDER BY name")]
 
 
 # ---- option and argument declarations ----------------------------------------------

@@ -1,0 +1,130 @@
+"""Start-up stays lean: what `--help`, `--version` and <Tab> completion import.
+
+Each check runs a fresh interpreter (the test process has long imported everything),
+and asserts on the modules actually loaded, not on timings, so it cannot flake on a
+busy machine.  The figures themselves are in benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from smbalance.store import open_store
+
+HEAVY = {"sqlalchemy", "sqlmodel", "pendulum", "alembic", "rich"}
+
+# Runs smbalance's console entry point with the given argv (and the environment's
+# completion variables), then reports which top-level packages got imported.
+PROBE = """
+import json, sys
+sys.argv = ["smbalance", *json.loads(sys.argv[1])]
+from smbalance.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+sys.stdout.flush()
+loaded = sorted({m.split(".")[0] for m in sys.modules})
+print("\\nLOADED " + json.dumps(loaded))
+"""
+
+
+def probe(args: list[str], env: dict[str, str] | None = None) -> tuple[str, set[str]]:
+    """(stdout before the probe line, the top-level packages imported)."""
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(args)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    output, _, loaded = result.stdout.rpartition("\nLOADED ")
+    return output, set(json.loads(loaded))
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["-h"]])
+def test_help_and_version_import_no_database_time_or_rendering_library(args: list[str]) -> None:
+    output, loaded = probe(args)
+    assert "smbalance" in output
+    assert loaded & HEAVY == set()
+
+
+def test_importtime_of_help_lists_no_heavy_module() -> None:
+    """The same, as `python -X importtime` sees it (catches imports the probe could miss)."""
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "smbalance", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    imported = {
+        line.rsplit("|", 1)[1].strip().split(".")[0]
+        for line in result.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    }
+    assert "typer" in imported  # the parse worked
+    assert imported & HEAVY == set()
+
+
+def complete(words: str, env: dict[str, str] | None = None) -> tuple[list[str], set[str]]:
+    """Bash completion candidates for a command line (the last word is being completed)."""
+    parts = words.split(" ")
+    output, loaded = probe(
+        [],
+        {
+            "_SMBALANCE_COMPLETE": "complete_bash",
+            "COMP_WORDS": words,
+            "COMP_CWORD": str(len(parts) - 1),
+            **(env or {}),
+        },
+    )
+    return output.split(), loaded
+
+
+def test_completing_a_category_imports_no_heavy_module() -> None:
+    candidates, loaded = complete("smbalance log m")
+    assert candidates == ["marketing"]
+    assert loaded & HEAVY == set()
+
+
+def test_completing_names_reads_sqlite_without_sqlalchemy(sqlite_path: Path) -> None:
+    with open_store(sqlite_path) as store:
+        store.add_person("alice", role="sales")
+        store.add_person("alan", role="both")
+        store.add_person("bob", role="marketing")
+    env = {"SMBALANCE_DB": str(sqlite_path)}
+    candidates, loaded = complete("smbalance log sales --who al", env)
+    assert candidates == ["alan", "alice"]
+    assert loaded & HEAVY == set()
+
+
+def test_completing_names_on_a_missing_store_offers_nothing_and_creates_nothing(
+    tmp_path: Path,
+) -> None:
+    missing = tmp_path / "nowhere.db"
+    candidates, _ = complete("smbalance log sales --who ", {"SMBALANCE_DB": str(missing)})
+    assert candidates == []
+    assert not missing.exists()
+
+
+def test_opening_an_up_to_date_store_imports_no_alembic(sqlite_path: Path) -> None:
+    open_store(sqlite_path).close()  # created and migrated here, in the test process
+    script = (
+        "import sys\n"
+        "from smbalance.store import open_store\n"
+        f"open_store({str(sqlite_path)!r}).close()\n"
+        "print('alembic' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
