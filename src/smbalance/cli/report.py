@@ -100,7 +100,7 @@ def report(
         week_start=app.settings.week_start,
         label=label,
     )
-    _output(result, fmt, save)
+    show_report(result, fmt, save)
     if check and result.warnings:
         raise typer.Exit(CHECK_FAILED)
 
@@ -149,7 +149,8 @@ def _between(start: int, end: int, tz: str) -> Period:
     return Period(datetime.fromtimestamp(start, UTC), datetime.fromtimestamp(end, UTC), tz)
 
 
-def _output(result: Report, fmt: str, save: Path | None) -> None:
+def show_report(result: Report, fmt: str, save: Path | None) -> None:
+    """Print `result` in `fmt` on stdout, and write the rendered report to `save`."""
     if fmt == "json":
         import json
 

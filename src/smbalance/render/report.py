@@ -74,15 +74,14 @@ def trend_bar(value: float | None, floor: float, width: int = TREND_WIDTH) -> st
 
 
 def _people_table(report: Report) -> RenderableType:
-    from rich import box
     from rich.table import Table
 
     table = Table(
-        header_style="bold",
+        header_style="bold underline",
         caption=CAPTION,
         caption_justify="left",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
+        box=None,
+        padding=(0, 1, 0, 0),
     )
     for name, justify in (
         ("person", "left"),

@@ -17,6 +17,7 @@ from smbalance.store import opening
 from smbalance.store.aggregate import AggregateMixin
 from smbalance.store.base import Clock, system_clock
 from smbalance.store.bulk import BulkMixin
+from smbalance.store.demo import DemoMixin
 from smbalance.store.entries import EntriesMixin
 from smbalance.store.maintenance import MaintenanceMixin
 from smbalance.store.undo import Reverted, UndoMixin
@@ -24,7 +25,7 @@ from smbalance.store.undo import Reverted, UndoMixin
 __all__ = ["Reverted", "Store", "StoreError", "open_store"]
 
 
-class Store(EntriesMixin, UndoMixin, AggregateMixin, BulkMixin, MaintenanceMixin):
+class Store(EntriesMixin, UndoMixin, AggregateMixin, BulkMixin, MaintenanceMixin, DemoMixin):
     """One smbalance database. Use `open_store` to get one."""
 
     created: bool = False  # True when this open created the SQLite file

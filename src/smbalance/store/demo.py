@@ -1,0 +1,64 @@
+"""Filling a demo store: the team and its entries in one journaled transaction."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import insert, select
+
+from smbalance.demo import DemoEntry, DemoPerson
+from smbalance.errors import Conflict
+from smbalance.models import entry_t, person_t
+from smbalance.store.base import StoreBase
+
+
+class DemoMixin(StoreBase):
+    def fill_demo(self, team: Sequence[DemoPerson], entries: Sequence[DemoEntry]) -> int:
+        """Add the team (people already present keep their seats) and the entries.
+
+        Refuses a store that already holds entries; all or nothing; `undo` reverts it.
+        """
+        with self.change("demo", f"demo team: {len(entries)} entries") as ctx:
+            conn = ctx.conn
+            if conn.execute(select(entry_t.c.id).limit(1)).first() is not None:
+                raise Conflict(
+                    f"{self.where} already holds entries; the demo needs an empty store "
+                    "(use `smbalance --db demo2.db demo`, or remove the file)"
+                )
+            ids = dict(conn.execute(select(person_t.c.name, person_t.c.id)).all())
+            for person in team:
+                if person.name in ids:
+                    continue
+                ids[person.name] = conn.execute(
+                    insert(person_t)
+                    .values(
+                        name=person.name,
+                        role=person.role,
+                        commission=person.commission,
+                        target=person.target,
+                        created_utc=ctx.now,
+                        updated_utc=ctx.now,
+                    )
+                    .returning(person_t.c.id)
+                ).scalar_one()
+                ctx.before("person", None, ids[person.name])
+            rows = [
+                {
+                    "uid": str(uuid.uuid4()),
+                    "person_id": ids[e.person],
+                    "category": e.category,
+                    "start_utc": e.start,
+                    "end_utc": e.end,
+                    "seconds": e.end - e.start,
+                    "note": e.note,
+                    "tags": "demo",
+                    "created_utc": ctx.now,
+                    "updated_utc": ctx.now,
+                    "change_id": ctx.change_id,
+                }
+                for e in entries
+            ]
+            if rows:
+                conn.execute(insert(entry_t), rows)
+        return len(rows)
