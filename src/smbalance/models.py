@@ -11,7 +11,7 @@ store imports it, never the CLI start-up path.
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Index, Integer, String, Text
+from sqlalchemy import BigInteger, CheckConstraint, Column, Index, Integer, String, Text
 from sqlmodel import Field, SQLModel
 
 from smbalance.domain import CATEGORIES, ROLES  # noqa: F401  (re-exported for callers)
@@ -38,6 +38,10 @@ class Entry(SQLModel, table=True):
         # MAX(seconds) bounds how far before a period an overlapping entry can start,
         # so period queries scan only an index range instead of all of history.
         Index("ix_entry_seconds", "seconds"),
+        # The database refuses impossible rows, whoever writes them (revision 0002).
+        CheckConstraint("end_utc > start_utc", name="ck_entry_span"),
+        CheckConstraint("seconds = end_utc - start_utc", name="ck_entry_seconds"),
+        CheckConstraint("category IN ('sales', 'marketing')", name="ck_entry_category"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -59,6 +63,9 @@ class Entry(SQLModel, table=True):
 
 class Timer(SQLModel, table=True):
     __tablename__ = "timer"
+    __table_args__ = (
+        CheckConstraint("category IN ('sales', 'marketing')", name="ck_timer_category"),
+    )
 
     person_id: int = Field(foreign_key="person.id", primary_key=True)
     category: str = Field(sa_column=Column(String(16), nullable=False))

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from smbalance.cli.context import notice, state
+from smbalance.cli.context import state
 
 db_app = typer.Typer(
     help="Look after the store: path, check, backup, migrate.", no_args_is_help=True
@@ -71,10 +71,16 @@ def migrate() -> None:
     Example:
       smbalance db migrate
     """
+    from smbalance.store.opening import SCHEMA_HEAD
+
     store = state().store()
-    if store.migrated_from is None and not store.created:
-        notice(f"{store.where} is up to date.")
-    print(f"{store.where}: schema up to date")
+    done = store.migration
+    if done is None:
+        print(f"{store.where}: schema {SCHEMA_HEAD} is up to date; nothing to do")
+    elif done.from_revision is None:
+        print(f"{store.where}: created schema {done.to_revision}")
+    else:
+        print(f"{store.where}: migrated schema {done.from_revision} to {done.to_revision}")
 
 
 def register(app: typer.Typer) -> None:

@@ -31,6 +31,7 @@ class Store(EntriesMixin, UndoMixin, AggregateMixin, BulkMixin, MaintenanceMixin
     created: bool = False  # True when this open created the SQLite file
     migrated_from: str | None = None  # the revision it was migrated from, if it was
     backup_path: Path | None = None
+    migration: opening.Migration | None = None  # what this open migrated, if anything
 
 
 def open_store(
@@ -79,7 +80,7 @@ def _migrate(store: Store, path: Path | None, *, migrate: bool) -> None:
         return
     if not migrate:
         raise StoreError(f"{store.where} needs migrating; run `smbalance db migrate`")
-    if revision is not None and path is not None:
-        store.backup_path = opening.backup_before_migration(path, revision)
-    opening.upgrade(engine)
-    store.migrated_from = revision
+    store.migration = opening.upgrade(engine, path)
+    if store.migration is not None:
+        store.migrated_from = store.migration.from_revision
+        store.backup_path = store.migration.backup

@@ -126,9 +126,15 @@ class StoreBase:
             conn.execute(select(person_t.c.id).where(person_t.c.id == person_id).with_for_update())
 
     @staticmethod
-    def row_dict(conn: Connection, table: str, key: Any) -> dict[str, Any] | None:
+    def row_dict(
+        conn: Connection, table: str, key: Any, *, for_update: bool = False
+    ) -> dict[str, Any] | None:
+        """One row as a dict; `for_update` row-locks it on PostgreSQL (SQLite ignores it)."""
         t = TABLES[table]
-        row = conn.execute(select(t).where(t.c[KEYS[table]] == key)).mappings().first()
+        query = select(t).where(t.c[KEYS[table]] == key)
+        if for_update:
+            query = query.with_for_update()
+        row = conn.execute(query).mappings().first()
         return dict(row) if row else None
 
     @staticmethod

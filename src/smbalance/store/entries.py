@@ -259,7 +259,9 @@ class EntriesMixin(PeopleMixin):
     ) -> EntryRecord:
         """Change an entry. `seconds` keeps the start and moves the end."""
         with self.change("edit") as ctx:
-            old = self.row_dict(ctx.conn, "entry", entry_id)
+            # Locked (PostgreSQL), so a concurrent edit of the same entry waits for this
+            # one instead of overwriting it with values it read before.
+            old = self.row_dict(ctx.conn, "entry", entry_id, for_update=True)
             if old is None:
                 raise NotFound(f"no entry with id {entry_id}; see `smbalance entries` for ids")
             new_start = old["start_utc"] if start is None else start
@@ -417,13 +419,15 @@ class EntriesMixin(PeopleMixin):
         with self.change("stop") as ctx:
             at = ctx.now if at is None else at
             who = self._person(ctx.conn, person)
+            if who is not None:
+                # Lock before reading the timer, so two `stop`s cannot both save it.
+                self.lock_person(ctx.conn, who.id)
             timer = self.row_dict(ctx.conn, "timer", who.id) if who else None
             if who is None or timer is None:
                 raise NotFound(
                     f"{person} has no running timer; start one with "
                     "`smbalance start sales` (or marketing)"
                 )
-            self.lock_person(ctx.conn, who.id)
             if at > ctx.now:
                 raise Conflict("a timer cannot stop in the future; leave out --at to stop it now")
             if at <= timer["start_utc"]:

@@ -8,7 +8,8 @@ and Alembic.  An up-to-date store is recognised with one plain query of
 from __future__ import annotations
 
 import os
-import shutil
+import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,8 +24,8 @@ if TYPE_CHECKING:
 
 # The newest schema revision this version of smbalance writes, and every revision it
 # knows.  A store at an unknown revision was written by a newer smbalance: refuse it.
-SCHEMA_HEAD = "0001"
-KNOWN_REVISIONS = ("0001",)
+SCHEMA_HEAD = "0002"
+KNOWN_REVISIONS = ("0001", "0002")
 BUSY_TIMEOUT_MS = 30_000
 
 
@@ -62,6 +63,8 @@ def describe(url: URL | str) -> str:
     if url.get_backend_name() == "sqlite":
         return url.database or ":memory:"
     host = url.host or "localhost"
+    if ":" in host:  # an IPv6 address: bracket it so the port stays readable
+        host = f"[{host}]"
     port = f":{url.port}" if url.port else ""
     return f"PostgreSQL database {url.database!r} on {host}{port}"
 
@@ -170,55 +173,166 @@ def check_revision(revision: str | None, where: str) -> None:
 
 
 def backup_before_migration(path: Path, revision: str) -> Path:
-    """Copy a SQLite store aside before migrating it, so no migration can lose data."""
+    """Copy a SQLite store aside before migrating it, so no migration can lose data.
+
+    SQLite's online backup API, not a file copy: in WAL mode committed pages may still
+    sit in the ``-wal`` file, which a copy of the main file alone would miss.
+    """
+    import sqlite3
+
     backup = path.with_name(f"{path.name}.bak-{revision}")
-    shutil.copy2(path, backup)
-    os.chmod(backup, 0o600)
+    backup.unlink(missing_ok=True)  # an older copy of the same revision: replace it
+    fd = os.open(backup, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+    try:
+        source, target = (
+            sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000),
+            sqlite3.connect(backup),
+        )
+        try:
+            source.backup(target)
+        finally:
+            target.close()
+            source.close()
+    except (OSError, sqlite3.Error) as exc:
+        backup.unlink(missing_ok=True)
+        raise StoreError(f"cannot copy {path} aside before migrating it: {exc}") from None
     return backup
 
 
-def upgrade(engine: Engine) -> None:
-    """Run Alembic up to head (the only place Alembic is imported)."""
+@dataclass(frozen=True)
+class Migration:
+    """What `upgrade` did: from which revision (None: a blank store), and the copy."""
+
+    from_revision: str | None
+    to_revision: str
+    backup: Path | None
+
+
+# Any constant key: only smbalance's migrations take this advisory lock.
+_MIGRATION_LOCK_KEY = 0x5B_BA_1A_CE
+
+
+def upgrade(engine: Engine, path: Path | None = None) -> Migration | None:
+    """Bring the store to SCHEMA_HEAD with Alembic (the only place Alembic is imported).
+
+    Several people may open an old store with a new smbalance at the same moment, so the
+    revision is read again under a lock (SQLite: the write lock; PostgreSQL: an advisory
+    transaction lock, since there may be no row yet to lock) and only the first one
+    migrates.  Everything runs in one transaction: a failed migration changes nothing.
+    Returns None when there was nothing left to do.
+    """
+    with engine.connect().execution_options(smb_write=True) as conn, conn.begin():
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
+        revision = _revision_in_transaction(conn)
+        check_revision(revision, describe(engine.url))
+        if revision == SCHEMA_HEAD:
+            return None
+        backup = None
+        if revision is not None and path is not None:
+            backup = backup_before_migration(path, revision)
+        _run_alembic(conn)
+    return Migration(revision, SCHEMA_HEAD, backup)
+
+
+def _revision_in_transaction(conn: Connection) -> str | None:
+    """The revision, read inside the caller's transaction (no rollback of it)."""
+    if "alembic_version" not in inspect(conn).get_table_names():
+        return None
+    row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+    return row[0] if row else None
+
+
+def _run_alembic(conn: Connection) -> None:
     from alembic import command
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).parent.parent / "migrations"))
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+    config.attributes["connection"] = conn
+    command.upgrade(config, SCHEMA_HEAD)
 
 
 def translate(exc: SQLAlchemyError, where: str) -> StoreError:
-    """A database failure as one clear sentence, naming the store but never a password."""
+    """A database failure as one clear sentence, naming the store but never a password.
+
+    psycopg reports connection failures without an SQLSTATE, so they are told apart by
+    the server's (English) wording; anything unrecognised keeps its first line, scrubbed.
+    """
     original = getattr(exc, "orig", None)
-    detail = str(original or exc).strip().splitlines()[0] if str(original or exc).strip() else ""
+    text_ = str(original or exc).strip()
+    detail = _scrub(text_.splitlines()[0] if text_ else "")
     lowered = detail.lower()
-    if "file is not a database" in lowered or "not a database" in lowered:
-        return StoreError(f"{where} is not an SQLite database; point --db at a smbalance store")
-    if "readonly" in lowered or "read-only" in lowered:
-        return StoreError(f"{where} is read-only; check its permissions (smbalance needs to write)")
-    if "unable to open" in lowered:
-        return StoreError(f"cannot open {where}; check that the directory exists and is writable")
-    if "locked" in lowered:
-        return StoreError(f"{where} stayed locked by another process for 30 s; try again")
-    if "password" in lowered or "authentication" in lowered:
-        return StoreError(
-            f"cannot log in to {where}: authentication failed; check the user "
-            "and password in the URL or ~/.pgpass"
-        )
-    if "does not exist" in lowered and "database" in lowered:
-        return StoreError(f"{where} does not exist; create it first (createdb) or fix the URL")
-    if "connection" in lowered or "connect" in lowered or "could not" in lowered:
-        return StoreError(
-            f"cannot connect to {where}: {_scrub(detail)}; check that the server "
-            "runs and the host and port are right"
-        )
-    return StoreError(f"{where}: {_scrub(detail) or type(exc).__name__}")
+    for patterns, message in _MESSAGES:
+        match = next((m for p in patterns if (m := re.search(p, lowered))), None)
+        if match:
+            return StoreError(message.format(where=where, detail=detail, **match.groupdict()))
+    return StoreError(f"{where}: {detail or type(exc).__name__}")
+
+
+_CHECK_SERVER = "check that the server runs and the host and port in the URL are right"
+_CHECK_LOGIN = "check the user and password in the URL (config `db`, SMBALANCE_DB) or ~/.pgpass"
+
+# (regular expressions on the lower-cased first line, message) — first match wins.
+_MESSAGES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (
+        ("file is not a database", "not a database"),
+        "{where} is not an SQLite database; point --db at a smbalance store",
+    ),
+    (
+        ("readonly", "read-only"),
+        "{where} is read-only; check its permissions (smbalance needs to write)",
+    ),
+    (("unable to open",), "cannot open {where}; check that the directory exists and is writable"),
+    (("database is locked",), "{where} stayed locked by another process for 30 s; try again"),
+    (
+        (r'role "(?P<user>[^"]+)" does not exist',),
+        "cannot log in to {where}: there is no role {user!r}; ask the database owner to "
+        "create it (see docs/team.md) or fix the user in the URL",
+    ),
+    (
+        (r'password authentication failed for user "(?P<user>[^"]+)"',),
+        "cannot log in to {where} as {user!r}: wrong password; " + _CHECK_LOGIN,
+    ),
+    (
+        ("no password supplied", "password authentication", "authentication failed"),
+        "cannot log in to {where}: authentication failed; " + _CHECK_LOGIN,
+    ),
+    (
+        (r'database "[^"]+" does not exist',),
+        "{where} does not exist; create it first (createdb) or fix the database in the URL",
+    ),
+    (
+        (
+            r"failed to resolve host '(?P<host>[^']+)'",
+            r'could not translate host name "(?P<host>[^"]+)"',
+        ),
+        "cannot connect to {where}: the host name {host!r} is unknown; check the host in the URL",
+    ),
+    (("connection refused",), "cannot connect to {where}: connection refused; " + _CHECK_SERVER),
+    (
+        ("timeout expired", "timed out"),
+        "cannot connect to {where}: no answer within 10 s; " + _CHECK_SERVER,
+    ),
+    (
+        ("permission denied for",),
+        "{where}: permission denied ({detail}); ask the database owner for the grants in "
+        "docs/team.md",
+    ),
+    (
+        (
+            "server closed the connection",
+            "terminating connection",
+            "connection failed",
+            "could not connect",
+            "consuming input failed",
+        ),
+        "cannot connect to {where}: {detail}; " + _CHECK_SERVER,
+    ),
+)
 
 
 def _scrub(detail: str) -> str:
     """Drop anything that looks like a connection string (it may carry a password)."""
-    import re
-
     return re.sub(r"\S+://\S+", "<url>", re.sub(r"password=\S+", "password=***", detail))
