@@ -206,8 +206,9 @@ def cache_tag() -> str:
     return f"v{GENERATOR_VERSION}-r{SCHEMA_HEAD}"
 
 
-def sqlite_store(count: int, seed: int = SEED, data_dir: Path = DATA_DIR) -> Path:
+def sqlite_store(count: int, seed: int = SEED, data_dir: Path | None = None) -> Path:
     """The cached store for (count, seed), generated on first use."""
+    data_dir = data_dir or DATA_DIR
     data_dir.mkdir(parents=True, exist_ok=True)
     path = data_dir / f"store-{count}-s{seed}-{cache_tag()}.db"
     if not path.exists():
@@ -219,8 +220,9 @@ def sqlite_store(count: int, seed: int = SEED, data_dir: Path = DATA_DIR) -> Pat
     return path
 
 
-def empty_store(data_dir: Path = DATA_DIR) -> Path:
+def empty_store(data_dir: Path | None = None) -> Path:
     """A cached blank store (copy it before writing to it)."""
+    data_dir = data_dir or DATA_DIR
     data_dir.mkdir(parents=True, exist_ok=True)
     path = data_dir / f"empty-{cache_tag()}.db"
     if not path.exists():

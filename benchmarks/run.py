@@ -57,20 +57,33 @@ def smbalance_argv() -> list[str]:
     return [str(script)] if script.exists() else [PYTHON, "-m", "smbalance"]
 
 
+# A forked child's peak RSS includes the pages of the process it was forked from (Linux
+# keeps the pre-exec high-water mark), so a child of this runner would never report
+# less than the runner's own size.  GNU time is a tiny C process: spawned through it,
+# the figure is the command's own.  Without it, wait4's figure is an upper bound.
+GNU_TIME = "/usr/bin/time" if Path("/usr/bin/time").exists() else None
+
+
 def run_once(argv: list[str], env: dict[str, str], stdout_path: Path | None) -> Figure:
-    with tempfile.TemporaryFile() as err, open(stdout_path or os.devnull, "wb") as out:
+    with (
+        tempfile.TemporaryFile() as err,
+        tempfile.NamedTemporaryFile("r") as rss,
+        open(stdout_path or os.devnull, "wb") as out,
+    ):
+        wrapped = [GNU_TIME, "-f", "%M", "-o", rss.name, *argv] if GNU_TIME else argv
         began = time.perf_counter()
-        process = subprocess.Popen(argv, stdout=out, stderr=err, env=env)
+        process = subprocess.Popen(wrapped, stdout=out, stderr=err, env=env)
         _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - began
-        process.returncode = os.waitstatus_to_exitcode(status)
-        if process.returncode != 0:
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0:
             err.seek(0)
             message = err.read().decode(errors="replace").strip()
             if "No such command" in message:
                 raise CommandMissing(message)
-            raise JobFailed(f"{' '.join(argv)} exited {process.returncode}: {message[-800:]}")
-    return Figure(elapsed, usage.ru_maxrss / 1024)  # ru_maxrss is KiB on Linux
+            raise JobFailed(f"{' '.join(argv)} exited {code}: {message[-800:]}")
+        peak_kib = int(rss.read().split()[-1]) if GNU_TIME else usage.ru_maxrss
+    return Figure(elapsed, peak_kib / 1024)
 
 
 def measure(
@@ -371,7 +384,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="runs per job (median)")
     parser.add_argument("--quick", action="store_true", help="N = 1,000, 1 run (smoke test)")
     parser.add_argument("--skip-pg", action="store_true", help="leave out PostgreSQL")
+    parser.add_argument("--data-dir", type=Path, help="where generated stores are cached")
     args = parser.parse_args(argv)
+    if args.data_dir:
+        generate.DATA_DIR = args.data_dir
     sizes = [1000] if args.quick else sorted({int(s) for s in args.sizes.split(",")})
     runs = 1 if args.quick else args.runs
     log_sizes = sorted({1000, *sizes})
