@@ -70,13 +70,24 @@ def complete_role(incomplete: str) -> list[str]:
     return [r for r in domain.ROLES if r.startswith(incomplete.lower())]
 
 
-def complete_person(incomplete: str) -> list[str]:
+def complete_person(ctx: typer.Context, incomplete: str) -> list[str]:
     """Names from the store; quiet (no names) if the store cannot be read."""
     try:
+        _use_global_options(ctx)
         names = _people_names()
     except Exception:  # completion must never print an error into the shell
         return []
     return [n for n in names if n.startswith(incomplete.lower())]
+
+
+def _use_global_options(ctx: typer.Context) -> None:
+    """Completion never runs the root callback, so take `--db`/`--config`/`--tz` (or their
+    environment variables) from the parsed command line: `smbalance --db team.db report
+    --who <Tab>` completes from team.db."""
+    from smbalance.cli.context import AppState, set_state
+
+    given = ctx.find_root().params
+    set_state(AppState(db=given.get("db"), config=given.get("config"), tz=given.get("tz")))
 
 
 def _people_names() -> list[str]:
