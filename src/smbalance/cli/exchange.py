@@ -10,11 +10,42 @@ from typing import Annotated, TextIO
 
 import typer
 
-from smbalance.cli.params import FromOpt, ToOpt, WhoMany, format_option
+from smbalance.cli.params import FromOpt, ToOpt, Who, WhoMany, format_option
 
 EXPORT_FORMATS = ("csv", "json", "ndjson")
 IMPORT_FORMATS = ("csv", "json", "ndjson", "watson", "timewarrior")
 WRITE_BUFFER = 1 << 16
+PROGRESS_FROM = 20_000  # entries; smaller imports finish before a bar is worth drawing
+
+
+def _mapping(value: str) -> str:
+    """`--map NAME=CATEGORY`, checked while parsing (a bad one is a usage error)."""
+    from smbalance.domain import parse_category
+
+    if value is None or not isinstance(value, str):
+        return value
+    name, sep, category = value.rpartition("=")
+    if not sep or not name.strip() or not category.strip():
+        raise typer.BadParameter(
+            f"{value!r} is not NAME=CATEGORY; use e.g. --map acme=sales or --map blog=marketing"
+        )
+    try:
+        return f"{name.strip()}={parse_category(category)}"
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+MapOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--map",
+        "-m",
+        metavar="NAME=CATEGORY",
+        parser=_mapping,
+        help="Count a project or tag NAME as sales or marketing (repeatable).",
+        show_default=False,
+    ),
+]
 
 
 def export(
@@ -104,5 +135,130 @@ def _export_to_file(batches, fmt: str, output: Path) -> int:  # type: ignore[no-
     return count
 
 
+def import_(
+    file: Annotated[
+        str,
+        typer.Argument(
+            metavar="FILE|-", help="The file to import; - reads stdin.", show_default=False
+        ),
+    ],
+    fmt: Annotated[str | None, format_option(IMPORT_FORMATS)] = None,
+    who: Who = None,
+    mapping: MapOpt = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check the file and say what would change.")
+    ] = False,
+    allow_overlap: Annotated[
+        bool, typer.Option("--allow-overlap", help="Accept entries that overlap others.")
+    ] = False,
+) -> None:
+    """Load entries from our CSV/JSON/NDJSON, Watson or Timewarrior. All or nothing.
+
+    The format comes from --format, else the file name (.csv, .json, .ndjson, .jsonl,
+    frames), else the content. Rows already present (same uid, or same person,
+    category, start and end) are skipped, so importing twice adds nothing. `undo`
+    reverts a whole import.
+
+    \b
+    Examples:
+      smbalance import week.csv
+      smbalance import ~/.config/watson/frames --who alice --map acme=sales
+      timew export | smbalance import - --format timewarrior --map blog=marketing
+    """
+    from smbalance.cli.app import fail
+    from smbalance.errors import ImportFailed
+
+    try:
+        _import(file, fmt, who, mapping or [], dry_run=dry_run, allow_overlap=allow_overlap)
+    except ImportFailed as exc:
+        error = fail(exc.message)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        raise error from None
+
+
+def _import(
+    file: str, fmt: str | None, who: str | None, mapping: list[str], **options: bool
+) -> None:
+    from smbalance.cli.context import notice, state
+    from smbalance.errors import ImportFailed
+    from smbalance.exchange.readers import ReadError, read, resolve
+
+    source = "stdin" if file == "-" else file
+    data = _read_input(file)
+    try:
+        result = read(data, fmt, None if file == "-" else file)
+    except ReadError as exc:
+        raise ImportFailed(f"{source}: {exc}; nothing was imported") from None
+    for pos in result.running:
+        notice(f"Skipped the running interval at {result.unit} {pos} (no end yet)")
+    app = state()
+    store = app.store()
+    resolve(
+        result,
+        known_people={person.name for person in store.people()},
+        mapping={name: category for name, _, category in (m.rpartition("=") for m in mapping)},
+        who=who or _default_who(),
+    )
+    if result.problems:
+        count = result.problems.count
+        raise ImportFailed(
+            f"{source} has {count} {'problem' if count == 1 else 'problems'} "
+            f"({result.fmt}); nothing was imported",
+            result.problems.listing(),
+        )
+    _write(store, result, source, **options)
+
+
+def _write(store, result, source: str, *, dry_run: bool, allow_overlap: bool) -> None:  # type: ignore[no-untyped-def]
+    from smbalance.cli.context import notice
+    from smbalance.render.progress import progress_bar
+
+    large = len(result.rows) >= PROGRESS_FROM and sys.stderr.isatty() and not dry_run
+    with progress_bar(len(result.rows), "Importing", enabled=large) as advance:
+        plan = store.import_entries(
+            result.rows,
+            unit=result.unit,
+            source=source,
+            allow_overlap=allow_overlap,
+            dry_run=dry_run,
+            progress=advance,
+        )
+    verb = "Would create" if dry_run else "Created"
+    for name in plan.new_people:
+        notice(f"{verb} person {name} (role both, commission 0%)")
+    skipped = f"{plan.skipped} skipped as already present"
+    if dry_run:
+        print(f"Would import {plan.added} entries ({skipped}); nothing was written (--dry-run)")
+    else:
+        print(f"Imported {plan.added} entries ({skipped})")
+
+
+def _default_who() -> str | None:
+    """The default person for rows that name none; None if there is none to be had."""
+    from smbalance.cli.context import state
+    from smbalance.errors import ConfigError
+
+    try:
+        return state().who(None)
+    except ConfigError:
+        return None
+
+
+def _read_input(file: str) -> bytes:
+    from smbalance.errors import SmbalanceError
+
+    if file == "-":
+        stream = getattr(sys.stdin, "buffer", None)
+        return stream.read() if stream is not None else sys.stdin.read().encode("utf-8")
+    try:
+        return Path(file).expanduser().read_bytes()
+    except IsADirectoryError:
+        raise SmbalanceError(f"{file} is a directory; give the file to import") from None
+    except OSError as exc:
+        raise SmbalanceError(f"cannot read {file}: {exc.strerror or exc}") from None
+
+
 def register(app: typer.Typer) -> None:
     app.command("export")(export)
+    app.command("import")(import_)

@@ -8,16 +8,42 @@ planning that precedes it).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import Any
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, literal_column, select
+from sqlalchemy import func, insert, literal_column, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
-from smbalance.models import entry_t, person_t
+from smbalance.errors import ImportFailed
+from smbalance.models import entry_t, person_t, timer_t
+from smbalance.store.base import ChangeContext
 from smbalance.store.people import PeopleMixin
 
+if TYPE_CHECKING:
+    from smbalance.exchange.readers import ImportRow
+
 EXPORT_BATCH = 5000
+INSERT_BATCH = 5000
+LOOKUP_BATCH = 500  # values per IN (…) probe: well under every driver's parameter limit
+SHOWN_OVERLAPS = 20
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class ImportPlan:
+    """What an import adds and skips; computed before anything is written."""
+
+    fresh: list[ImportRow] = field(default_factory=list)
+    skipped: int = 0
+    new_people: list[str] = field(default_factory=list)
+
+    @property
+    def added(self) -> int:
+        return len(self.fresh)
 
 
 def _iso_z_sql(dialect: str, column: Any) -> ColumnElement[str]:
@@ -68,3 +94,205 @@ class BulkMixin(PeopleMixin):
                 )
             streaming = conn.execution_options(stream_results=True, yield_per=batch_size)
             yield from streaming.execute(query).partitions()
+
+    # ---- import --------------------------------------------------------------------------
+
+    def import_entries(
+        self,
+        rows: list[ImportRow],
+        *,
+        unit: str = "line",
+        source: str = "a file",
+        allow_overlap: bool = False,
+        dry_run: bool = False,
+        progress: Progress | None = None,
+    ) -> ImportPlan:
+        """Add the rows not already present, all in one journaled transaction (or none).
+
+        Rows match stored entries on uid, else on (person, category, start, end).  An
+        overlap with a stored entry, the running timer or another row is refused (naming
+        them) unless `allow_overlap`.  `dry_run` plans without writing.
+        """
+        if dry_run:
+            with self.read() as conn:
+                return self._plan_import(conn, rows, unit, allow_overlap, now=self.clock())
+        try:
+            with self.change("import", f"import from {source}") as ctx:
+                plan = self._plan_import(ctx.conn, rows, unit, allow_overlap, now=ctx.now)
+                if not plan.added:
+                    # Roll back the empty journal entry: `undo` should not undo nothing.
+                    raise _NothingToAdd(plan)
+                self._write_import(ctx, plan, progress)
+                ctx.summary.append(
+                    f"imported {plan.added} entries from {source}"
+                    + (f" and created {', '.join(plan.new_people)}" if plan.new_people else "")
+                )
+        except _NothingToAdd as nothing:
+            return nothing.plan
+        return plan
+
+    def _plan_import(
+        self, conn: Connection, rows: list[ImportRow], unit: str, allow_overlap: bool, *, now: int
+    ) -> ImportPlan:
+        names = sorted({row.person for row in rows if row.person})
+        people = _people_ids(conn, names)
+        for person_id in people.values():
+            self.lock_person(conn, person_id)
+        present_uids = _present_uids(conn, [row.uid for row in rows if row.uid])
+        present_keys = _present_keys(conn, people, rows)
+        plan = ImportPlan()
+        seen: set[tuple[str | None, str | None, int, int]] = set()
+        for row in rows:
+            key = (row.person, row.category, row.start, row.end)
+            if (row.uid and row.uid in present_uids) or key in present_keys or key in seen:
+                plan.skipped += 1
+                continue
+            seen.add(key)
+            plan.fresh.append(row)
+        plan.new_people = sorted({row.person for row in plan.fresh if row.person} - set(people))
+        if not allow_overlap:
+            _refuse_overlaps(conn, plan.fresh, people, unit, now)
+        return plan
+
+    def _write_import(
+        self, ctx: ChangeContext, plan: ImportPlan, progress: Progress | None
+    ) -> None:
+        ids = _people_ids(ctx.conn, sorted({row.person for row in plan.fresh if row.person}))
+        for name in plan.new_people:
+            person, _created = self._ensure_person(ctx, name)
+            ids[name] = person.id
+        stamp = {"created_utc": ctx.now, "updated_utc": ctx.now, "change_id": ctx.change_id}
+        for begin in range(0, len(plan.fresh), INSERT_BATCH):
+            batch = plan.fresh[begin : begin + INSERT_BATCH]
+            ctx.conn.execute(
+                insert(entry_t),
+                [
+                    {
+                        "uid": row.uid or str(uuid.uuid4()),
+                        "person_id": ids[row.person],
+                        "category": row.category,
+                        "start_utc": row.start,
+                        "end_utc": row.end,
+                        "seconds": row.end - row.start,
+                        "note": row.note,
+                        "tags": " ".join(row.tags),
+                        **stamp,
+                    }
+                    for row in batch
+                    if row.person is not None
+                ],
+            )
+            if progress is not None:
+                progress(len(batch))
+
+
+class _NothingToAdd(Exception):
+    def __init__(self, plan: ImportPlan) -> None:
+        super().__init__("nothing to add")
+        self.plan = plan
+
+
+def _iso(epoch: int) -> str:
+    from smbalance.exchange.shape import iso_z
+
+    return iso_z(epoch)
+
+
+def _chunks(values: Sequence[Any], size: int = LOOKUP_BATCH) -> Iterator[Sequence[Any]]:
+    for begin in range(0, len(values), size):
+        yield values[begin : begin + size]
+
+
+def _people_ids(conn: Connection, names: Sequence[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for chunk in _chunks(names):
+        query = select(person_t.c.name, person_t.c.id).where(person_t.c.name.in_(list(chunk)))
+        found.update({name: person_id for name, person_id in conn.execute(query)})
+    return found
+
+
+def _present_uids(conn: Connection, uids: Sequence[str]) -> set[str]:
+    present: set[str] = set()
+    for chunk in _chunks(uids):
+        query = select(entry_t.c.uid).where(entry_t.c.uid.in_(list(chunk)))
+        present.update(conn.execute(query).scalars())
+    return present
+
+
+def _present_keys(
+    conn: Connection, people: dict[str, int], rows: list[ImportRow]
+) -> set[tuple[str, str, int, int]]:
+    """(person, category, start, end) of stored entries that rows without a uid match."""
+    starts: dict[str, set[int]] = {}
+    for row in rows:
+        if row.uid is None and row.person in people:
+            starts.setdefault(row.person, set()).add(row.start)
+    present: set[tuple[str, str, int, int]] = set()
+    for name, wanted in starts.items():
+        for chunk in _chunks(sorted(wanted)):
+            query = select(entry_t.c.category, entry_t.c.start_utc, entry_t.c.end_utc).where(
+                entry_t.c.person_id == people[name], entry_t.c.start_utc.in_(list(chunk))
+            )
+            present.update((name, *found) for found in conn.execute(query))
+    return present
+
+
+def _refuse_overlaps(
+    conn: Connection, fresh: list[ImportRow], people: dict[str, int], unit: str, now: int
+) -> None:
+    """Sweep each person's new rows together with their stored entries and timer."""
+    by_person: dict[str, list[tuple[int, int, str]]] = {}
+    for row in fresh:
+        if row.person is not None:
+            by_person.setdefault(row.person, []).append((row.start, row.end, f"{unit} {row.pos}"))
+    problems: list[str] = []
+    count = 0
+    for name, intervals in by_person.items():
+        new_labels = {label for _s, _e, label in intervals}
+        if name in people:
+            intervals.extend(_stored_intervals(conn, people[name], intervals, now))
+        intervals.sort()
+        reach_end, reach_label = None, ""
+        for start, end, label in intervals:
+            clash = reach_end is not None and start < reach_end
+            if clash and (label in new_labels or reach_label in new_labels):
+                count += 1
+                if len(problems) < SHOWN_OVERLAPS:
+                    span = f"{_iso(start)} – {_iso(end)}"
+                    problems.append(f"{name}: {label} ({span}) overlaps {reach_label}")
+            if reach_end is None or end > reach_end:
+                reach_end, reach_label = end, label
+    if count:
+        more = [f"… and {count - len(problems)} more"] if count > len(problems) else []
+        raise ImportFailed(
+            f"{count} {'entry overlaps' if count == 1 else 'entries overlap'} other time of "
+            "the same person; nothing was imported. Fix the rows, or use --allow-overlap",
+            problems + more,
+        )
+
+
+def _stored_intervals(
+    conn: Connection, person_id: int, intervals: list[tuple[int, int, str]], now: int
+) -> list[tuple[int, int, str]]:
+    low = min(start for start, _e, _l in intervals)
+    high = max(end for _s, end, _l in intervals)
+    longest = (
+        conn.execute(
+            select(func.max(entry_t.c.seconds)).where(entry_t.c.person_id == person_id)
+        ).scalar()
+        or 0
+    )
+    query = select(entry_t.c.start_utc, entry_t.c.end_utc, entry_t.c.id).where(
+        entry_t.c.person_id == person_id,
+        entry_t.c.start_utc < high,
+        entry_t.c.start_utc > low - longest - 1,
+        entry_t.c.end_utc > low,
+    )
+    stored = [(start, end, f"entry {entry_id}") for start, end, entry_id in conn.execute(query)]
+    timer = conn.execute(
+        select(timer_t.c.start_utc).where(timer_t.c.person_id == person_id)
+    ).scalar()
+    if timer is not None:
+        # A running timer counts as an entry from its start to now.
+        stored.append((timer, max(now, timer + 1), "the running timer"))
+    return stored

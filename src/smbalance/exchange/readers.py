@@ -1,0 +1,546 @@
+"""Import readers: bytes of a file → validated rows, or every problem with where it is.
+
+Formats: our own `csv`, `json` and `ndjson` (the export shape), a Watson ``frames`` file
+(`watson`) and the JSON of ``timew export`` (`timewarrior`).  Reading never touches the
+store: the result is a list of `ImportRow`s, each knowing its line (or array index), and
+a list of problems.  Person and category are settled by `resolve` with the store's people
+and the user's `--map`/`--who`, so the whole file is judged before anything is written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from smbalance.domain import CATEGORIES, NAME_RE, TAG_RE
+
+IMPORT_FORMATS = ("csv", "json", "ndjson", "watson", "timewarrior")
+SHOWN_PROBLEMS = 20
+KEPT_PROBLEMS = 1000  # beyond this only the count grows: a broken 1M-row file stays cheap
+CSV_COLUMNS = ("uid", "id", "person", "category", "start", "end", "seconds", "note", "tags")
+CSV_REQUIRED = ("category", "start", "end")
+TIMEW_INSTANT = re.compile(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z")
+EXTENSIONS = {".csv": "csv", ".json": "json", ".ndjson": "ndjson", ".jsonl": "ndjson"}
+
+
+class ReadError(Exception):
+    """The file as a whole cannot be read (not UTF-8, not JSON, empty, …)."""
+
+
+@dataclass(slots=True)
+class ImportRow:
+    """One entry read from a file; `person`/`category` None until `resolve` settles them."""
+
+    pos: int  # line number (CSV, NDJSON) or array index (JSON, Watson, Timewarrior)
+    uid: str | None
+    person: str | None
+    category: str | None
+    start: int
+    end: int
+    note: str
+    tags: list[str]
+    labels: tuple[str, ...] = ()  # Watson project / tags: names `--map` can categorise
+    category_text: str | None = None  # a category column value we could not parse
+
+
+@dataclass
+class Problems:
+    """Every problem found, with where; only the first `KEPT_PROBLEMS` are kept as text."""
+
+    unit: str = "line"
+    count: int = 0
+    kept: list[str] = field(default_factory=list)
+
+    def add(self, pos: int | None, message: str) -> None:
+        self.count += 1
+        if len(self.kept) < KEPT_PROBLEMS:
+            self.kept.append(message if pos is None else f"{self.unit} {pos}: {message}")
+
+    def listing(self, limit: int = SHOWN_PROBLEMS) -> list[str]:
+        shown = self.kept[:limit]
+        if self.count > len(shown):
+            shown.append(f"… and {self.count - len(shown)} more")
+        return shown
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+
+@dataclass
+class ReadResult:
+    fmt: str
+    rows: list[ImportRow]
+    problems: Problems
+    running: list[int] = field(default_factory=list)  # Timewarrior intervals without an end
+
+    @property
+    def unit(self) -> str:
+        return self.problems.unit
+
+
+# ---- the file as a whole ----------------------------------------------------------------
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 text (a BOM is dropped), or a ReadError saying where it is not."""
+    if not data.strip():
+        raise ReadError("the file is empty; export some entries first or check the file name")
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        raise ReadError(f"this is binary data, not a CSV or JSON file (NUL byte on line {line})")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ReadError(
+            f"the file is not UTF-8 text (bad byte at line {line}, byte {exc.start}); "
+            "save it as UTF-8 and try again"
+        ) from None
+
+
+def guess_format(name: str | None, text: str) -> str:
+    """From the file name when it says, else from the content."""
+    if name:
+        base = name.replace("\\", "/").rsplit("/", 1)[-1].lower()
+        if base == "frames":
+            return "watson"
+        for ext, fmt in EXTENSIONS.items():
+            if base.endswith(ext):
+                return "json" if fmt == "json" else fmt  # which JSON: from the content
+    head = text.lstrip()[:1]
+    if head == "[":
+        return "json"
+    if head == "{":
+        return "ndjson"
+    return "csv"
+
+
+def read(data: bytes, fmt: str | None, name: str | None = None) -> ReadResult:
+    """Read a whole import file. `fmt` None: guess from `name` and the content."""
+    text = decode(data)
+    fmt = fmt or guess_format(name, text)
+    if fmt == "csv":
+        return _read_csv(text)
+    if fmt == "ndjson":
+        return _read_ndjson(text)
+    items = _load_json_array(text, fmt)
+    if fmt == "json":
+        fmt = _which_json(items)
+    if fmt == "watson":
+        return _read_watson(items)
+    if fmt == "timewarrior":
+        return _read_timewarrior(items)
+    return _read_objects(enumerate(items), Problems(unit="index"), "json")
+
+
+def _load_json_array(text: str, fmt: str) -> list[Any]:
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ReadError(
+            f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+            + (" (is the file truncated?)" if exc.pos >= len(text.rstrip()) else "")
+        ) from None
+    except RecursionError:
+        raise ReadError("the JSON is nested too deeply to be an import file") from None
+    if not isinstance(value, list):
+        what = {"watson": "a Watson frames list", "timewarrior": "a `timew export` array"}
+        raise ReadError(
+            f"expected a JSON array of entries ({what.get(fmt, 'as `smbalance export -f json`')}"
+            f" writes), found a JSON {type(value).__name__ if value is not None else 'null'}"
+        )
+    return value
+
+
+def _which_json(items: list[Any]) -> str:
+    """Our JSON, a Watson frames list or `timew export` output, by the first item."""
+    first = items[0] if items else None
+    if isinstance(first, list):
+        return "watson"
+    if isinstance(first, dict) and "category" not in first and "person" not in first:
+        start = first.get("start")
+        if isinstance(start, str) and TIMEW_INSTANT.fullmatch(start):
+            return "timewarrior"
+    return "json"
+
+
+# ---- fields ------------------------------------------------------------------------------
+
+
+def parse_iso(text: Any, what: str) -> int:
+    """An ISO 8601 instant with Z or an offset → epoch seconds."""
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError(f"{what} is missing")
+    try:
+        instant = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(
+            f"{what} {text!r} is not an ISO 8601 instant (e.g. 2026-11-27T14:00:00Z)"
+        ) from None
+    if instant.tzinfo is None:
+        raise ValueError(f"{what} {text!r} has no time zone; write it in UTC with Z, e.g. {text}Z")
+    return int(instant.timestamp())
+
+
+def _whole(value: Any, what: str) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"{what} {value!r} is not a whole number")
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{what} {value!r} is not a whole number") from None
+
+
+def _uid(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    try:
+        return str(uuid.UUID(str(value)))
+    except ValueError:
+        raise ValueError(f"uid {value!r} is not a UUID (leave it empty for a new entry)") from None
+
+
+def _tags(value: Any) -> list[str]:
+    if value is None:
+        return []
+    tags = value.split() if isinstance(value, str) else value
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise ValueError("tags must be a list of strings or a space-separated string")
+    for tag in tags:
+        if not TAG_RE.fullmatch(tag):
+            raise ValueError(f"tag {tag!r} is not valid; use letters, digits and _ . : -")
+    return list(dict.fromkeys(tags))
+
+
+def _text(value: Any, what: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValueError(f"{what} must be text, not {json.dumps(value)[:40]}")
+    return value
+
+
+def _person(value: Any) -> str | None:
+    text = _text(value, "person").strip().casefold()
+    if not text:
+        return None
+    if not NAME_RE.fullmatch(text):
+        raise ValueError(f"person {value!r} is not a valid name (e.g. alice, bob-2)")
+    return text
+
+
+def _entry(pos: int, get: Callable[[str], Any]) -> ImportRow:
+    """One row of our own shape; ValueError names the first bad field."""
+    category_text = _text(get("category"), "category").strip()
+    if not category_text:
+        raise ValueError("category is missing")
+    category = category_text.lower() if category_text.lower() in CATEGORIES else None
+    start = parse_iso(get("start"), "start")
+    end = parse_iso(get("end"), "end")
+    if end <= start:
+        raise ValueError(f"end {get('end')} is not after start {get('start')}")
+    seconds = _whole(get("seconds"), "seconds")
+    if seconds is not None and seconds != end - start:
+        raise ValueError(f"seconds {seconds} disagrees with start and end ({end - start})")
+    _whole(get("id"), "id")  # ignored, but a garbled id is a sign of a garbled row
+    return ImportRow(
+        pos=pos,
+        uid=_uid(get("uid")),
+        person=_person(get("person")),
+        category=category,
+        start=start,
+        end=end,
+        note=_text(get("note"), "note"),
+        tags=_tags(get("tags")),
+        category_text=None if category else category_text,
+    )
+
+
+# ---- our formats -----------------------------------------------------------------------
+
+
+def _read_csv(text: str) -> ReadResult:
+    problems = Problems(unit="line")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = [name.strip().lower() for name in next(reader)]
+    except csv.Error as exc:
+        raise ReadError(f"line 1: the CSV header cannot be read: {exc}") from None
+    _check_header(header)
+    width = len(header)
+    rows: list[ImportRow] = []
+    line = reader.line_num + 1
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            problems.add(line, f"broken CSV quoting: {exc}")
+            break
+        pos, line = line, reader.line_num + 1
+        if not fields or fields == [""]:
+            continue
+        if len(fields) != width:
+            problems.add(pos, f"{len(fields)} fields, but the header has {width}")
+            continue
+        values = dict(zip(header, fields, strict=True))
+        try:
+            rows.append(_entry(pos, values.get))
+        except ValueError as exc:
+            problems.add(pos, str(exc))
+    return ReadResult("csv", rows, problems)
+
+
+def _check_header(header: list[str]) -> None:
+    unknown = [name for name in header if name not in CSV_COLUMNS]
+    missing = [name for name in CSV_REQUIRED if name not in header]
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    expected = f"expected the columns {', '.join(CSV_COLUMNS)} (as `smbalance export` writes)"
+    if unknown or missing or repeated:
+        parts = []
+        if unknown:
+            parts.append("unknown column " + ", ".join(repr(n[:40]) for n in unknown[:5]))
+        if missing:
+            parts.append("missing column " + ", ".join(missing))
+        if repeated:
+            parts.append("repeated column " + ", ".join(repeated))
+        raise ReadError(f"line 1: {'; '.join(parts)}; {expected}")
+
+
+def _read_ndjson(text: str) -> ReadResult:
+    problems = Problems(unit="line")
+
+    def objects() -> Iterable[tuple[int, Any]]:
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                yield number, json.loads(line)
+            except json.JSONDecodeError as exc:
+                problems.add(number, f"not valid JSON (column {exc.colno}: {exc.msg})")
+            except RecursionError:
+                problems.add(number, "JSON nested too deeply")
+
+    return _read_objects(objects(), problems, "ndjson")
+
+
+def _read_objects(items: Iterable[tuple[int, Any]], problems: Problems, fmt: str) -> ReadResult:
+    rows: list[ImportRow] = []
+    for pos, item in items:
+        if not isinstance(item, dict):
+            problems.add(pos, f"expected an object with start, end, category…, not {_kind(item)}")
+            continue
+        unknown = [key for key in item if key not in CSV_COLUMNS]
+        if unknown:
+            problems.add(pos, f"unknown field {unknown[0][:40]!r}")
+            continue
+        try:
+            rows.append(_entry(pos, item.get))
+        except ValueError as exc:
+            problems.add(pos, str(exc))
+    return ReadResult(fmt, rows, problems)
+
+
+def _kind(value: Any) -> str:
+    return "null" if value is None else f"a {type(value).__name__}"
+
+
+# ---- Watson and Timewarrior ----------------------------------------------------------------
+
+
+def clean_tag(text: str) -> str | None:
+    """A foreign tag as one of ours: runs of other characters become '-'."""
+    cleaned = re.sub(r"[^A-Za-z0-9_.:-]+", "-", text.strip()).strip("-")
+    return cleaned or None
+
+
+def _foreign_tags(raw: Any) -> list[str]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list) or not all(isinstance(t, str) for t in raw):
+        raise ValueError("tags must be a list of strings")
+    return [tag for tag in (clean_tag(t) for t in raw) if tag]
+
+
+def _epoch(value: Any, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{what} {json.dumps(value)[:40]} is not a timestamp")
+    return int(value)
+
+
+def _read_watson(items: list[Any]) -> ReadResult:
+    """Watson frames: ``[start, stop, project, id, tags, updated_at]`` (epoch seconds)."""
+    problems = Problems(unit="index")
+    rows: list[ImportRow] = []
+    for pos, frame in enumerate(items):
+        if not isinstance(frame, list) or len(frame) < 3:
+            problems.add(
+                pos, f"expected a frame [start, stop, project, id, tags, …], not {_kind(frame)}"
+            )
+            continue
+        try:
+            rows.append(_watson_row(pos, frame))
+        except ValueError as exc:
+            problems.add(pos, str(exc))
+    return ReadResult("watson", rows, problems)
+
+
+def _watson_row(pos: int, frame: list[Any]) -> ImportRow:
+    start, end = _epoch(frame[0], "start"), _epoch(frame[1], "stop")
+    if end <= start:
+        raise ValueError("stop is not after start")
+    project = frame[2]
+    if not isinstance(project, str) or not project.strip():
+        raise ValueError("project is missing")
+    frame_id = frame[3] if len(frame) > 3 else None
+    try:
+        uid = str(uuid.UUID(frame_id)) if isinstance(frame_id, str) else None
+    except ValueError:
+        uid = None  # not a UUID-shaped id: match on person, category and times instead
+    tags = _foreign_tags(frame[4] if len(frame) > 4 else None)
+    labels = (project.strip(), *tags)
+    # Keep the project as a tag (unless it is the category itself): it is often the
+    # client or campaign, and the only place Watson records it.
+    project_tag = clean_tag(project)
+    if project_tag and project_tag.casefold() not in CATEGORIES and project_tag not in tags:
+        tags.insert(0, project_tag)
+    return ImportRow(
+        pos=pos,
+        uid=uid,
+        person=None,
+        category=None,
+        start=start,
+        end=end,
+        note="",
+        tags=tags,
+        labels=labels,
+    )
+
+
+def _timew_instant(value: Any, what: str) -> int:
+    match = TIMEW_INSTANT.fullmatch(value) if isinstance(value, str) else None
+    if match is None:
+        raise ValueError(
+            f"{what} {json.dumps(value)[:40]} is not a Timewarrior time (20240101T090000Z)"
+        )
+    try:
+        parts = [int(part) for part in match.groups()]
+        return int(datetime(*parts, tzinfo=UTC).timestamp())
+    except ValueError:
+        raise ValueError(f"{what} {value!r} is not a real date and time") from None
+
+
+def _read_timewarrior(items: list[Any]) -> ReadResult:
+    """`timew export`: objects with ``start``, ``end`` (absent while running), ``tags``."""
+    problems = Problems(unit="index")
+    rows: list[ImportRow] = []
+    running: list[int] = []
+    for pos, item in enumerate(items):
+        if not isinstance(item, dict):
+            problems.add(pos, f"expected an interval object, not {_kind(item)}")
+            continue
+        if "end" not in item:
+            running.append(pos)
+            continue
+        try:
+            start = _timew_instant(item.get("start"), "start")
+            end = _timew_instant(item.get("end"), "end")
+            if end <= start:
+                raise ValueError("end is not after start")
+            tags = _foreign_tags(item.get("tags"))
+            note = _text(item.get("annotation"), "annotation")
+        except ValueError as exc:
+            problems.add(pos, str(exc))
+            continue
+        rows.append(ImportRow(pos, None, None, None, start, end, note, tags, labels=tuple(tags)))
+    return ReadResult("timewarrior", rows, problems, running)
+
+
+# ---- person and category -----------------------------------------------------------------
+
+
+def resolve(
+    result: ReadResult,
+    *,
+    known_people: set[str],
+    mapping: Mapping[str, str],
+    who: str | None,
+) -> None:
+    """Settle every row's person and category, adding problems for rows that have none.
+
+    Category: a category column as given; for Watson/Timewarrior a project or tag named
+    `sales`/`marketing`, else `--map` of the project, else `--map` of a tag.  Person: the
+    column; for Watson/Timewarrior a tag naming a known person; else `who`.
+    """
+    folded = {name.casefold(): category for name, category in mapping.items()}
+    unmapped: dict[str, list[int]] = {}
+    for row in result.rows:
+        if row.category is None:
+            row.category = _category(row, folded)
+            if row.category is None:
+                label = row.category_text or (row.labels[0] if row.labels else "(no project)")
+                unmapped.setdefault(label, []).append(row.pos)
+        if row.person is None and row.labels:
+            row.person = next(
+                (t.casefold() for t in row.tags if t.casefold() in known_people), None
+            )
+            if row.person is not None:
+                row.tags = [t for t in row.tags if t.casefold() != row.person]
+        if row.person is None:
+            if who is None:
+                result.problems.add(row.pos, "no person; give one with --who NAME")
+            row.person = who
+    _refuse_repeated_uids(result)
+    for label, positions in unmapped.items():
+        where = ", ".join(str(p) for p in positions[:5]) + (" …" if len(positions) > 5 else "")
+        result.problems.add(
+            None,
+            f"{label!r} is not sales or marketing ({len(positions)} "
+            f"{'entry' if len(positions) == 1 else 'entries'}, {result.unit} {where}); "
+            f"add --map {_shell_word(label)}=sales or --map {_shell_word(label)}=marketing",
+        )
+
+
+def _refuse_repeated_uids(result: ReadResult) -> None:
+    first: dict[str, int] = {}
+    for row in result.rows:
+        if row.uid is None:
+            continue
+        seen = first.setdefault(row.uid, row.pos)
+        if seen != row.pos:
+            result.problems.add(row.pos, f"uid {row.uid} repeats {result.unit} {seen}")
+
+
+def _category(row: ImportRow, folded: Mapping[str, str]) -> str | None:
+    if row.category_text is not None:
+        return folded.get(row.category_text.casefold())
+    project = row.labels[0].casefold() if row.labels else ""
+    candidates = [label.casefold() for label in row.labels]
+    if project in folded:
+        return folded[project]
+    for label in candidates:
+        if label in CATEGORIES:
+            return label
+    for label in candidates:
+        if label in folded:
+            return folded[label]
+    return None
+
+
+def _shell_word(text: str) -> str:
+    return (
+        text
+        if re.fullmatch(r"[A-Za-z0-9_.:@%+-]+", text)
+        else "'" + text.replace("'", "'\\''") + "'"
+    )
