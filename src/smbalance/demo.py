@@ -97,8 +97,10 @@ def _day_blocks(person: DemoPerson, share: float, rng: random.Random) -> list[tu
 def demo_entries(now: int, tz: str, week_start: int = 0, seed: int = SEED) -> list[DemoEntry]:
     """The team's entries over the `WEEKS` weeks ending with the one holding `now`.
 
-    Nothing starts after `now`; a block running at `now` ends there.
+    Nothing starts after `now`; a block running at `now` ends there, on the minute
+    before it, so the demo shows tidy durations rather than stray seconds.
     """
+    now -= now % 60
     rng = random.Random(seed)
     zone = ZoneInfo(tz)
     now_dt = dt.datetime.fromtimestamp(now, dt.UTC)
