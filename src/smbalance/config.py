@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from smbalance.errors import ConfigError
+from smbalance.periods import WEEKDAYS, parse_week_start
 
 APP = "smbalance"
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 @dataclass(frozen=True)
@@ -116,14 +116,6 @@ def check_timezone(name: str) -> str:
     if not is_timezone(name):
         raise ValueError(f"{name!r} is not a known time zone; use an IANA name like Europe/London")
     return name
-
-
-def parse_week_start(text: str) -> int:
-    value = text.strip().lower()
-    for index, day in enumerate(WEEKDAYS):
-        if value in (day, day[:3]):
-            return index
-    raise ValueError(f"{text!r} is not a weekday; use monday … sunday")
 
 
 def read_config(path: Path) -> dict[str, Any]:

@@ -86,12 +86,7 @@ class EntriesMixin(PeopleMixin):
 
     def entry(self, entry_id: int) -> EntryRecord:
         with self.read() as conn:
-            row = conn.execute(
-                select(*ENTRY_COLUMNS).join(person_t).where(entry_t.c.id == entry_id)
-            ).first()
-        if row is None:
-            raise NotFound(f"no entry with id {entry_id}; see `smbalance entries` for ids")
-        return entry_record(row)
+            return self._entry_in(conn, entry_id)
 
     def entries(
         self,
