@@ -483,7 +483,7 @@ def resolve(
     `sales`/`marketing`, else `--map` of the project, else `--map` of a tag.  Person: the
     column; for Watson/Timewarrior a tag naming a known person; else `who`.
     """
-    folded = {name.casefold(): category for name, category in mapping.items()}
+    folded = {_label_key(name): category for name, category in mapping.items()}
     unmapped: dict[str, list[int]] = {}
     for row in result.rows:
         if row.category is None:
@@ -495,8 +495,10 @@ def resolve(
             row.person = next(
                 (t.casefold() for t in row.tags if t.casefold() in known_people), None
             )
-            if row.person is not None:
-                row.tags = [t for t in row.tags if t.casefold() != row.person]
+        if row.labels:
+            # The tags that said who and what are now the person and category fields.
+            said = {row.person, row.category}
+            row.tags = [t for t in row.tags if t.casefold() not in said]
         if row.person is None:
             if who is None:
                 result.problems.add(row.pos, "no person; give one with --who NAME")
@@ -524,9 +526,9 @@ def _refuse_repeated_uids(result: ReadResult) -> None:
 
 def _category(row: ImportRow, folded: Mapping[str, str]) -> str | None:
     if row.category_text is not None:
-        return folded.get(row.category_text.casefold())
-    project = row.labels[0].casefold() if row.labels else ""
-    candidates = [label.casefold() for label in row.labels]
+        return folded.get(_label_key(row.category_text))
+    candidates = [_label_key(label) for label in row.labels]
+    project = candidates[0] if candidates else ""
     if project in folded:
         return folded[project]
     for label in candidates:
@@ -536,6 +538,11 @@ def _category(row: ImportRow, folded: Mapping[str, str]) -> str | None:
         if label in folded:
             return folded[label]
     return None
+
+
+def _label_key(name: str) -> str:
+    """How `--map` names and projects/tags are compared: "Cold Calls" = "cold-calls"."""
+    return (clean_tag(name) or name).casefold()
 
 
 def _shell_word(text: str) -> str:

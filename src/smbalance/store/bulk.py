@@ -252,16 +252,15 @@ def _refuse_overlaps(
         if name in people:
             intervals.extend(_stored_intervals(conn, people[name], intervals, now))
         intervals.sort()
-        reach_end, reach_label = None, ""
-        for start, end, label in intervals:
-            clash = reach_end is not None and start < reach_end
-            if clash and (label in new_labels or reach_label in new_labels):
+        reach: tuple[int, int, str] | None = None  # the interval reaching furthest so far
+        for current in intervals:
+            clash = reach is not None and current[0] < reach[1]
+            if clash and (current[2] in new_labels or reach[2] in new_labels):
                 count += 1
                 if len(problems) < SHOWN_OVERLAPS:
-                    span = f"{_iso(start)} – {_iso(end)}"
-                    problems.append(f"{name}: {label} ({span}) overlaps {reach_label}")
-            if reach_end is None or end > reach_end:
-                reach_end, reach_label = end, label
+                    problems.append(_overlap_message(name, current, reach, new_labels))
+            if reach is None or current[1] > reach[1]:
+                reach = current
     if count:
         more = [f"… and {count - len(problems)} more"] if count > len(problems) else []
         raise ImportFailed(
@@ -269,6 +268,16 @@ def _refuse_overlaps(
             "the same person; nothing was imported. Fix the rows, or use --allow-overlap",
             problems + more,
         )
+
+
+def _overlap_message(name: str, one: tuple[int, int, str], other: Any, new_labels: set[str]) -> str:
+    """Name the file's row first: "alice: line 7 (…) overlaps entry 12 (…)"."""
+    if one[2] not in new_labels:
+        one, other = other, one
+    return (
+        f"{name}: {one[2]} ({_iso(one[0])} – {_iso(one[1])}) overlaps "
+        f"{other[2]} ({_iso(other[0])} – {_iso(other[1])})"
+    )
 
 
 def _stored_intervals(
