@@ -16,6 +16,7 @@ Run as a script, one mode per process:
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import sys
@@ -33,15 +34,23 @@ def wait_for(go: float | None) -> None:
         time.sleep(max(0.0, go - time.time()))
 
 
-def run_cli(argv: list[str]) -> dict[str, object]:
-    """One smbalance command, in-process, as the console script would run it."""
+@functools.cache
+def smbalance_command():  # type: ignore[no-untyped-def]
+    """The Click command the console script runs, built once (Typer rebuilds it per call)."""
+    from typer.main import get_command
+
     from smbalance.cli.app import app
 
+    return get_command(app)
+
+
+def run_cli(argv: list[str]) -> dict[str, object]:
+    """One smbalance command, in-process, as the console script would run it."""
     out, err = io.StringIO(), io.StringIO()
     code: object = 0
     with redirect_stdout(out), redirect_stderr(err):
         try:
-            app(args=argv, prog_name="smbalance")
+            smbalance_command().main(args=argv, prog_name="smbalance")
         except SystemExit as exc:
             code = exc.code if exc.code is not None else 0
     return {"code": code, "out": out.getvalue(), "err": err.getvalue()}
@@ -49,7 +58,7 @@ def run_cli(argv: list[str]) -> dict[str, object]:
 
 def cli_mode(commands_file: str, go: float | None) -> None:
     commands = json.loads(Path(commands_file).read_text())
-    import smbalance.cli.app  # noqa: F401  (import before the start signal, not after)
+    smbalance_command()  # build it before the start signal, not after
 
     wait_for(go)
     for index, argv in enumerate(commands):
