@@ -53,9 +53,11 @@ def test_help_lists_commands_grouped_with_one_line_summaries() -> None:
     result = run("--help")
     assert result.returncode == 0
     sections = [line for line in result.stdout.splitlines() if line.endswith(":")]
-    assert sections[-4:] == ["Tracking:", "People:", "Reporting:", "Data:"] or sections[
-        -3:
-    ] == ["Tracking:", "People:", "Data:"]
+    assert sections[-4:] == ["Tracking:", "People:", "Reporting:", "Data:"] or sections[-3:] == [
+        "Tracking:",
+        "People:",
+        "Data:",
+    ]
     assert "  log      Record time already spent." in result.stdout
 
 
@@ -125,3 +127,12 @@ def test_completion_of_categories_and_commands() -> None:
 
 def test_completion_without_a_store_offers_no_names_and_no_error() -> None:
     assert complete("bash", "smbalance report --who ", {}) == []
+
+
+def test_the_tutorial_shows_the_orientation_as_it_is() -> None:
+    page = (Path(__file__).resolve().parent.parent / "docs" / "tutorial.md").read_text()
+    sample = page.split("```console\n$ smbalance\n", 1)[1].split("```", 1)[0]
+    actual = run().stdout.splitlines()
+    for line in sample.splitlines():
+        if line and line != "..." and not line.startswith("Your store:"):
+            assert line in actual, f"the tutorial shows {line!r}; smbalance no longer prints it"

@@ -100,6 +100,10 @@ def test_readme_tour_runs_as_written(tmp_path: Path) -> None:
 def test_tutorial_runs_as_written(tmp_path: Path) -> None:
     results = run_page(TUTORIAL, tmp_path)
     assert any("Created a new store at" in r.stderr for r in results)
+    # The tutorial tells the reader what the report will say; hold it to that.
+    report = next(r for r in results if r.args[-1] == "smbalance report")
+    assert "team-below-floor" in report.stdout
+    assert "role-overload" not in report.stdout and "below-target" not in report.stdout
     rows = (tmp_path / "week.csv").read_text(encoding="utf-8").splitlines()
     people = {row.split(",")[2] for row in rows[1:]}
     assert people == {"sam", "bob"}
