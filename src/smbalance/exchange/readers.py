@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from smbalance.domain import CATEGORIES, NAME_RE, TAG_RE
+from smbalance.domain import CATEGORIES, NAME_RE, TAG_RE, parse_category
 
 IMPORT_FORMATS = ("csv", "json", "ndjson", "watson", "timewarrior")
 SHOWN_PROBLEMS = 20
@@ -239,12 +239,20 @@ def _person(value: Any) -> str | None:
     return text
 
 
+def _known_category(text: str) -> str | None:
+    """`sales`/`marketing` in any case or a unique prefix, as on the command line."""
+    try:
+        return parse_category(text)
+    except ValueError:
+        return None
+
+
 def _entry(pos: int, get: Callable[[str], Any]) -> ImportRow:
     """One row of our own shape; ValueError names the first bad field."""
     category_text = _text(get("category"), "category").strip()
     if not category_text:
         raise ValueError("category is missing")
-    category = category_text.lower() if category_text.lower() in CATEGORIES else None
+    category = _known_category(category_text)
     start = parse_iso(get("start"), "start")
     end = parse_iso(get("end"), "end")
     if end <= start:
