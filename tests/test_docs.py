@@ -78,6 +78,24 @@ def test_help_groups_commands_by_job() -> None:
     assert "\nOther:\n" not in text, "a command is missing from cli/app.py SECTIONS"
 
 
+@pytest.mark.parametrize(
+    ("command", "ctx"),
+    [(c, x) for c, x in all_commands() if GEN.is_group(c)],
+    ids=lambda value: getattr(value, "command_path", ""),
+)
+def test_command_lists_show_whole_one_line_summaries(command: Any, ctx: Any) -> None:
+    listing = command.get_help(ctx).split("\nOptions:\n", 1)[1]
+    cut = [line.strip() for line in listing.splitlines() if line.endswith("...")]
+    assert not cut, f"summaries cut off in `{ctx.command_path} --help` (see cli/app.py): {cut}"
+
+
+def test_summaries_name_listed_commands() -> None:
+    from smbalance.cli.app import SECTIONS, SUMMARIES
+
+    listed = {name for names in SECTIONS.values() for name in names}
+    assert set(SUMMARIES) <= listed
+
+
 def nav_pages() -> list[str]:
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     nav = text.split("\nnav:\n", 1)[1]

@@ -14,7 +14,9 @@ db_app = typer.Typer(
 )
 
 
-@db_app.command("path")
+@db_app.command(
+    "path", short_help="Print where the store is (a path, or the URL without password)."
+)
 def path() -> None:
     """Print where the store is (a file path, or the database URL without password).
 
@@ -28,7 +30,9 @@ def path() -> None:
     print(describe(resolve_url(state().settings.db, default_db_path())))
 
 
-@db_app.command("check")
+@db_app.command(
+    "check", short_help="Check integrity and smbalance's rules (no overlaps, end > start)."
+)
 def check() -> None:
     """Check integrity, foreign keys, and smbalance's own rules (no overlaps, end > start).
 
@@ -63,7 +67,7 @@ def backup(
     print(f"Backed up to {written}")
 
 
-@db_app.command("migrate")
+@db_app.command("migrate", short_help="Bring the store's schema up to date (also done on open).")
 def migrate() -> None:
     """Bring the store's schema up to date (also done automatically on open).
 
