@@ -10,7 +10,14 @@ from typing import Annotated, TextIO
 
 import typer
 
-from smbalance.cli.params import FromOpt, ToOpt, Who, WhoMany, format_option
+from smbalance.cli.params import (
+    FromOpt,
+    ToOpt,
+    WhoMany,
+    complete_person,
+    format_option,
+    parse_name,
+)
 
 EXPORT_FORMATS = ("csv", "json", "ndjson")
 IMPORT_FORMATS = ("csv", "json", "ndjson", "watson", "timewarrior")
@@ -35,6 +42,40 @@ def _mapping(value: str) -> str:
         raise typer.BadParameter(str(exc)) from None
 
 
+def _import_format(value: str) -> str:
+    if value is None or not isinstance(value, str):
+        return value
+    if value.lower() not in IMPORT_FORMATS:
+        raise typer.BadParameter(
+            f"{value!r} is not a format; use one of: {', '.join(IMPORT_FORMATS)}"
+        )
+    return value.lower()
+
+
+ImportFormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        parser=_import_format,
+        metavar="|".join(IMPORT_FORMATS),
+        autocompletion=lambda incomplete: [f for f in IMPORT_FORMATS if f.startswith(incomplete)],
+        help="Input format (default: from the file name, else the content).",
+        show_default=False,
+    ),
+]
+ImportWho = Annotated[
+    str | None,
+    typer.Option(
+        "--who",
+        "-w",
+        parser=parse_name,
+        autocompletion=complete_person,
+        help="The person for entries that name none (default: config default_person, "
+        "else your login name).",
+        show_default=False,
+    ),
+]
 MapOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -142,8 +183,8 @@ def import_(
             metavar="FILE|-", help="The file to import; - reads stdin.", show_default=False
         ),
     ],
-    fmt: Annotated[str | None, format_option(IMPORT_FORMATS)] = None,
-    who: Who = None,
+    fmt: ImportFormatOpt = None,
+    who: ImportWho = None,
     mapping: MapOpt = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Check the file and say what would change.")
