@@ -132,7 +132,9 @@ class EntriesMixin(PeopleMixin):
         query = (
             select(entry_t.c.id, entry_t.c.start_utc, entry_t.c.end_utc)
             .where(entry_t.c.person_id == person_id, entry_t.c.start_utc < end)
-            .order_by(entry_t.c.start_utc.desc())
+            # Ordering by the whole (person_id, start_utc) key pins PostgreSQL's planner
+            # to that index; ordering by start alone can walk ix_entry_start backwards.
+            .order_by(entry_t.c.person_id.desc(), entry_t.c.start_utc.desc())
             .limit(1)
         )
         if exclude_entry is not None:
