@@ -95,8 +95,15 @@ class AppState:
             store.format_instant = self.format_instant  # type: ignore[method-assign]
             if store.created:
                 notice(f"Created a new store at {store.where}")
-            if store.backup_path is not None:
-                notice(f"Migrated {store.where} (a copy of the old file is at {store.backup_path})")
+            migration = store.migration
+            if migration is not None and migration.from_revision is not None:
+                copy = (
+                    f"; a copy of the old file is at {migration.backup}" if migration.backup else ""
+                )
+                notice(
+                    f"Migrated {store.where} from schema {migration.from_revision} to "
+                    f"{migration.to_revision}{copy}"
+                )
             self._store = store
         return self._store
 
