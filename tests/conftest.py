@@ -144,13 +144,31 @@ def sqlite_cli(sqlite_path: Path) -> Cli:
 # ---- reporting ----------------------------------------------------------------------------
 
 
+_PG_TESTS: set[str] = set()
+
+
+def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
+    """Remember which tests talk to PostgreSQL (they use the session database)."""
+    _PG_TESTS.update(
+        item.nodeid
+        for item in items
+        if "[postgresql" in item.nodeid or "pg_database" in item.fixturenames
+    )
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):  # type: ignore[no-untyped-def]
     """Say how many tests ran against PostgreSQL, so a silent skip cannot go unnoticed."""
-    ran = skipped = 0
-    for status in ("passed", "failed", "error"):
-        ran += sum("[postgresql" in r.nodeid for r in terminalreporter.stats.get(status, []))
-    skipped = sum("[postgresql" in r.nodeid for r in terminalreporter.stats.get("skipped", []))
+    stats = terminalreporter.stats
+
+    def count(*statuses: str) -> int:
+        return sum(
+            r.nodeid in _PG_TESTS and getattr(r, "when", "call") == "call"
+            for status in statuses
+            for r in stats.get(status, [])
+        )
+
+    skipped = sum(r.nodeid in _PG_TESTS for r in stats.get("skipped", []))
     terminalreporter.write_line(
-        f"PostgreSQL: {ran} tests ran, {skipped} skipped"
+        f"PostgreSQL: {count('passed', 'failed')} tests ran, {skipped} skipped"
         + ("" if PG_URL else " (SMBALANCE_TEST_PG_URL is not set)")
     )
