@@ -27,6 +27,16 @@ Key = Annotated[
 ]
 
 
+def _masked(value: object) -> str:
+    """A setting as shown: a password inside a database URL becomes ***.
+
+    Output lands in terminals, logs and bug reports; the file itself keeps the password.
+    """
+    import re
+
+    return re.sub(r"(://[^/@:\s]*:)[^/@\s]+@", r"\1***@", str(value))
+
+
 @config_app.command("show")
 def show() -> None:
     """Show every setting in force and where it comes from.
@@ -44,7 +54,7 @@ def show() -> None:
 
     print(f"week_start = {WEEKDAYS[settings.week_start]}")
     print(f"default_person = {settings.default_person or ''}")
-    print(f"db = {settings.db or ''}")
+    print(f"db = {_masked(settings.db or '')}")
     for key, value in asdict(settings.policy).items():
         print(f"policy.{key} = {value:g}")
 
@@ -61,7 +71,7 @@ def get(key: Key) -> None:
 
     settings = state().settings
     value = get_value(read_config(settings.config_path), key)
-    print("" if value is None else value)
+    print("" if value is None else _masked(value))
 
 
 @config_app.command("set")
@@ -78,7 +88,7 @@ def set_(key: Key, value: Annotated[str, typer.Argument(metavar="VALUE")]) -> No
 
     path = state().settings.config_path
     stored = set_value(path, key, value)
-    print(f"{key} = {stored} (in {path})")
+    print(f"{key} = {_masked(stored)} (in {path})")
 
 
 @config_app.command("path")
