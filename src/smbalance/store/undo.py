@@ -31,6 +31,9 @@ class UndoMixin(StoreBase):
                 .where(change_t.c.undone.is_(False))
                 .order_by(change_t.c.id.desc())
                 .limit(1)
+                # Two people undoing at once on a shared PostgreSQL store must not both
+                # revert the same change (SQLite already holds its write lock here).
+                .with_for_update()
             ).first()
             if change is None:
                 raise NotFound("nothing to undo")
