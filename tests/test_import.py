@@ -10,7 +10,7 @@ import pytest
 from tests.conftest import fixed_clock
 
 HEADER = "uid,id,person,category,start,end,seconds,note,tags\n"
-NOTE = 'comma, "quotes",\nnew line — ünïcødé 🚀 日本語'
+NOTE = 'comma, "quotes",\nnew line\r\n — ünïcødé 🚀 日本語 \u2028 \u0085 tab\t end'
 
 
 def _csv(tmp_path: Path, body: str, name: str = "in.csv") -> str:
@@ -176,7 +176,7 @@ def test_the_listing_is_capped(cli, tmp_path: Path) -> None:  # type: ignore[no-
         (b'[{"uid": "x", "start": ', "column 24: Expecting value (is the file truncated?)"),
         (b"[" * 10_000 + b"]" * 10_000, "nested too deeply"),
         (b"\x7fELF\x02\x01\x01\x00\x00\x00garbage", "binary data"),
-        (HEADER.encode() + b"\xff\xfe,,alice\n", "not UTF-8 text (bad byte at line 2"),
+        (HEADER.encode() + b"\xff\xfe,,alice\n", "not UTF-8 text (bad bytes on line 2)"),
         (b"when,what\n1,2\n", "line 1: unknown column 'when', 'what'"),
         (b"uid,person,category,start\n", "missing column end"),
         (b'{"a": 1}', "expected a JSON array"),
@@ -310,3 +310,17 @@ def _iso(epoch: int) -> str:
     from smbalance.exchange.shape import iso_z
 
     return iso_z(epoch)
+
+
+def test_utf8_split_across_read_chunks_is_fine_and_bad_bytes_are_located(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from smbalance.exchange import readers
+
+    monkeypatch.setattr(readers, "CHUNK", 3)  # every multi-byte character straddles a read
+    note = NOTE.replace('"', "")
+    body = HEADER + f',,al,sales,2026-11-20T09:00:00Z,2026-11-20T10:00:00Z,,"{note}",\n'
+    result = readers.read(body.encode(), None, "x.csv")
+    assert not result.problems and result.rows[0].note == note
+    with pytest.raises(readers.ReadError, match="bad bytes on line 6"):
+        readers.read(body.encode() + b"\n\xe2\x82", None, "x.csv")

@@ -6,7 +6,7 @@ import io
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import Annotated, BinaryIO, TextIO
 
 import typer
 
@@ -22,6 +22,7 @@ from smbalance.cli.params import (
 EXPORT_FORMATS = ("csv", "json", "ndjson")
 IMPORT_FORMATS = ("csv", "json", "ndjson", "watson", "timewarrior")
 WRITE_BUFFER = 1 << 16
+SPOOL_IN_MEMORY = 8 << 20  # stdin beyond this goes to a temporary file
 PROGRESS_FROM = 20_000  # entries; smaller imports finish before a bar is worth drawing
 
 
@@ -223,14 +224,14 @@ def _import(
 ) -> None:
     from smbalance.cli.context import notice, state
     from smbalance.errors import ImportFailed
-    from smbalance.exchange.readers import ReadError, read, resolve
+    from smbalance.exchange.readers import ReadError, read_stream, resolve
 
     source = "stdin" if file == "-" else file
-    data = _read_input(file)
-    try:
-        result = read(data, fmt, None if file == "-" else file)
-    except ReadError as exc:
-        raise ImportFailed(f"{source}: {exc}; nothing was imported") from None
+    with _open_input(file) as stream:
+        try:
+            result = read_stream(stream, fmt, None if file == "-" else file)
+        except ReadError as exc:
+            raise ImportFailed(f"{source}: {exc}; nothing was imported") from None
     for pos in result.running:
         notice(f"Skipped the running interval at {result.unit} {pos} (no end yet)")
     app = state()
@@ -286,14 +287,24 @@ def _default_who() -> str | None:
         return None
 
 
-def _read_input(file: str) -> bytes:
+def _open_input(file: str) -> BinaryIO:
+    """The input as a seekable binary stream (the reader makes two passes over it)."""
+    import shutil
+    import tempfile
+
     from smbalance.errors import SmbalanceError
 
     if file == "-":
-        stream = getattr(sys.stdin, "buffer", None)
-        return stream.read() if stream is not None else sys.stdin.read().encode("utf-8")
+        source = getattr(sys.stdin, "buffer", None)
+        spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115
+        if source is not None:
+            shutil.copyfileobj(source, spool)
+        else:
+            spool.write(sys.stdin.read().encode("utf-8"))
+        spool.seek(0)
+        return spool  # type: ignore[return-value]
     try:
-        return Path(file).expanduser().read_bytes()
+        return open(Path(file).expanduser(), "rb")
     except IsADirectoryError:
         raise SmbalanceError(f"{file} is a directory; give the file to import") from None
     except OSError as exc:

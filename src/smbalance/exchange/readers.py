@@ -9,6 +9,7 @@ and the user's `--map`/`--who`, so the whole file is judged before anything is w
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -17,7 +18,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, BinaryIO, NoReturn
 
 from smbalance.domain import CATEGORIES, NAME_RE, TAG_RE, parse_category
 
@@ -45,7 +46,7 @@ class ImportRow:
     start: int
     end: int
     note: str
-    tags: list[str]
+    tags: str  # space-joined, as stored: one string per row, not a list
     labels: tuple[str, ...] = ()  # Watson project / tags: names `--map` can categorise
     category_text: str | None = None  # a category column value we could not parse
 
@@ -88,25 +89,49 @@ class ReadResult:
 # ---- the file as a whole ----------------------------------------------------------------
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 text (a BOM is dropped), or a ReadError saying where it is not."""
-    if not data.strip():
-        raise ReadError("the file is empty; export some entries first or check the file name")
-    nul = data.find(b"\x00")
-    if nul >= 0:
-        line = data.count(b"\n", 0, nul) + 1
-        raise ReadError(f"this is binary data, not a CSV or JSON file (NUL byte on line {line})")
+CHUNK = 1 << 20
+SNIFF = 4096
+
+
+def check_bytes(stream: BinaryIO) -> str:
+    """One pass over the raw bytes: refuse an empty, binary or non-UTF-8 file, saying
+    where.  Returns the start of the text, to guess the format from.  Chunked, so a
+    large file is never held twice in memory."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    head, lines, offset, blank = "", 1, 0, True
+    while chunk := stream.read(CHUNK):
+        nul = chunk.find(b"\x00")
+        if nul >= 0:
+            line = lines + chunk.count(b"\n", 0, nul)
+            raise ReadError(
+                f"this is binary data, not a CSV or JSON file (NUL byte on line {line})"
+            )
+        pending = len(decoder.getstate()[0])
+        try:
+            text = decoder.decode(chunk)
+        except UnicodeDecodeError as exc:
+            _not_utf8(lines + chunk.count(b"\n", 0, max(0, exc.start - pending)), offset)
+        if len(head) < SNIFF:
+            head += text[:SNIFF]
+        blank = blank and not chunk.strip()
+        lines += chunk.count(b"\n")
+        offset += len(chunk)
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise ReadError(
-            f"the file is not UTF-8 text (bad byte at line {line}, byte {exc.start}); "
-            "save it as UTF-8 and try again"
-        ) from None
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        _not_utf8(lines, offset)
+    if blank:
+        raise ReadError("the file is empty; export some entries first or check the file name")
+    return head.removeprefix("\ufeff")
 
 
-def guess_format(name: str | None, text: str) -> str:
+def _not_utf8(line: int, offset: int) -> NoReturn:
+    raise ReadError(
+        f"the file is not UTF-8 text (bad bytes on line {line}); save it as UTF-8 and try again"
+    )
+
+
+def guess_format(name: str | None, head: str) -> str:
     """From the file name when it says, else from the content."""
     if name:
         base = name.replace("\\", "/").rsplit("/", 1)[-1].lower()
@@ -114,24 +139,32 @@ def guess_format(name: str | None, text: str) -> str:
             return "watson"
         for ext, fmt in EXTENSIONS.items():
             if base.endswith(ext):
-                return "json" if fmt == "json" else fmt  # which JSON: from the content
-    head = text.lstrip()[:1]
-    if head == "[":
+                return fmt  # for .json: which JSON is told from the content
+    first = head.lstrip()[:1]
+    if first == "[":
         return "json"
-    if head == "{":
+    if first == "{":
         return "ndjson"
     return "csv"
 
 
 def read(data: bytes, fmt: str | None, name: str | None = None) -> ReadResult:
-    """Read a whole import file. `fmt` None: guess from `name` and the content."""
-    text = decode(data)
-    fmt = fmt or guess_format(name, text)
+    """Read a whole import file held in memory (see `read_stream`)."""
+    return read_stream(io.BytesIO(data), fmt, name)
+
+
+def read_stream(stream: BinaryIO, fmt: str | None, name: str | None = None) -> ReadResult:
+    """Read an import file from a seekable binary stream. `fmt` None: guess it from
+    `name` and the content.  CSV and NDJSON are parsed as they are decoded."""
+    head = check_bytes(stream)
+    stream.seek(0)
+    fmt = fmt or guess_format(name, head)
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     if fmt == "csv":
         return _read_csv(text)
     if fmt == "ndjson":
         return _read_ndjson(text)
-    items = _load_json_array(text, fmt)
+    items = _load_json_array(text.read(), fmt)
     if fmt == "json":
         fmt = _which_json(items)
     if fmt == "watson":
@@ -210,16 +243,16 @@ def _uid(value: Any) -> str | None:
         raise ValueError(f"uid {value!r} is not a UUID (leave it empty for a new entry)") from None
 
 
-def _tags(value: Any) -> list[str]:
+def _tags(value: Any) -> str:
     if value is None:
-        return []
+        return ""
     tags = value.split() if isinstance(value, str) else value
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         raise ValueError("tags must be a list of strings or a space-separated string")
     for tag in tags:
         if not TAG_RE.fullmatch(tag):
             raise ValueError(f"tag {tag!r} is not valid; use letters, digits and _ . : -")
-    return list(dict.fromkeys(tags))
+    return " ".join(dict.fromkeys(tags))
 
 
 def _text(value: Any, what: str) -> str:
@@ -277,9 +310,9 @@ def _entry(pos: int, get: Callable[[str], Any]) -> ImportRow:
 # ---- our formats -----------------------------------------------------------------------
 
 
-def _read_csv(text: str) -> ReadResult:
+def _read_csv(text: Iterable[str]) -> ReadResult:
     problems = Problems(unit="line")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(text, strict=True)
     try:
         header = [name.strip().lower() for name in next(reader)]
     except csv.Error as exc:
@@ -326,11 +359,13 @@ def _check_header(header: list[str]) -> None:
         raise ReadError(f"line 1: {'; '.join(parts)}; {expected}")
 
 
-def _read_ndjson(text: str) -> ReadResult:
+def _read_ndjson(text: Iterable[str]) -> ReadResult:
     problems = Problems(unit="line")
 
     def objects() -> Iterable[tuple[int, Any]]:
-        for number, line in enumerate(text.splitlines(), start=1):
+        # Iterating the stream splits on line ends only, not on U+2028 and friends,
+        # which JSON strings may hold unescaped.
+        for number, line in enumerate(text, start=1):
             if not line.strip():
                 continue
             try:
@@ -431,7 +466,7 @@ def _watson_row(pos: int, frame: list[Any]) -> ImportRow:
         start=start,
         end=end,
         note="",
-        tags=tags,
+        tags=" ".join(tags),
         labels=labels,
     )
 
@@ -471,7 +506,9 @@ def _read_timewarrior(items: list[Any]) -> ReadResult:
         except ValueError as exc:
             problems.add(pos, str(exc))
             continue
-        rows.append(ImportRow(pos, None, None, None, start, end, note, tags, labels=tuple(tags)))
+        rows.append(
+            ImportRow(pos, None, None, None, start, end, note, " ".join(tags), labels=tuple(tags))
+        )
     return ReadResult("timewarrior", rows, problems, running)
 
 
@@ -501,12 +538,12 @@ def resolve(
                 unmapped.setdefault(label, []).append(row.pos)
         if row.person is None and row.labels:
             row.person = next(
-                (t.casefold() for t in row.tags if t.casefold() in known_people), None
+                (t.casefold() for t in row.tags.split() if t.casefold() in known_people), None
             )
         if row.labels:
             # The tags that said who and what are now the person and category fields.
             said = {row.person, row.category}
-            row.tags = [t for t in row.tags if t.casefold() not in said]
+            row.tags = " ".join(t for t in row.tags.split() if t.casefold() not in said)
         if row.person is None:
             if who is None:
                 result.problems.add(row.pos, "no person; give one with --who NAME")

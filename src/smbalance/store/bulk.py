@@ -175,7 +175,7 @@ class BulkMixin(PeopleMixin):
                         "end_utc": row.end,
                         "seconds": row.end - row.start,
                         "note": row.note,
-                        "tags": " ".join(row.tags),
+                        "tags": row.tags,
                         **stamp,
                     }
                     for row in batch
