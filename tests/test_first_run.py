@@ -64,9 +64,15 @@ def test_help_lists_commands_grouped_with_one_line_summaries() -> None:
 def test_unknown_person_suggests_the_nearest_known_name(cli) -> None:  # type: ignore[no-untyped-def]
     assert cli("log", "sales", "1h", "--who", "alice").exit_code == 0
     before = cli("entries", "--format", "csv").stdout
-    result = cli("people", "set", "alcie", "--role", "sales")
-    assert result.exit_code == 1
-    assert result.stderr.strip() == "Error: no person named 'alcie'; did you mean alice?"
+    for command in (
+        ("entries", "--who", "alcie"),
+        ("report", "--who", "alcie"),
+        ("export", "--who", "alcie"),
+        ("people", "set", "alcie", "--role", "sales"),
+    ):
+        result = cli(*command)
+        assert result.exit_code == 1, command
+        assert result.stderr.strip() == "Error: no person named 'alcie'; did you mean alice?"
     assert cli("entries", "--format", "csv").stdout == before
 
 
