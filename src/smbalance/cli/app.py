@@ -40,6 +40,14 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (e.g. captured in tests)
+        pass
+
+
 class SmbalanceGroup(TyperGroup):
     """Translates core errors in one place, and groups commands in `--help`."""
 
@@ -50,6 +58,11 @@ class SmbalanceGroup(TyperGroup):
             raise fail(exc.message, exc.exit_code) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
+        except BrokenPipeError:
+            # The reader went away (`smbalance entries | head`): nothing is wrong with the
+            # store, so no error line; stdout goes to /dev/null so the exit flush is quiet.
+            _silence_stdout()
+            raise typer.Exit(1) from None
         except Exception as exc:
             if os.environ.get("SMBALANCE_DEBUG") or type(exc).__module__.startswith("typer."):
                 raise

@@ -54,7 +54,9 @@ def open_store(
     path = opening.sqlite_path(url)
     created = False
     if path is not None:
-        created = opening.prepare_sqlite_file(path, private_dir=target is None)
+        created = opening.prepare_sqlite_file(
+            path, private_dir=target is None, create=not opening.read_only(url)
+        )
     engine = opening.make_engine(url)
     store = Store(engine, url, clock=clock)
     store.created = created

@@ -49,6 +49,8 @@ def resolve_url(target: str | os.PathLike[str] | None, default_path: Path) -> UR
             )
         if url.get_backend_name() == "postgresql" and url.drivername == "postgresql":
             url = url.set(drivername="postgresql+psycopg")
+        if url.get_backend_name() == "sqlite":
+            url = _sqlite_uri(url)
         return url
     return make_url(f"sqlite:///{Path(raw).expanduser().resolve()}")
 
@@ -61,7 +63,8 @@ def describe(url: URL | str) -> str:
         except ArgumentError:
             return "the given database URL"
     if url.get_backend_name() == "sqlite":
-        return url.database or ":memory:"
+        path = sqlite_path(url)
+        return str(path) if path else ":memory:"
     host = url.host or "localhost"
     if ":" in host:  # an IPv6 address: bracket it so the port stays readable
         host = f"[{host}]"
@@ -69,13 +72,34 @@ def describe(url: URL | str) -> str:
     return f"PostgreSQL database {url.database!r} on {host}{port}"
 
 
+# SQLite URI parameters (https://sqlite.org/uri.html) that pysqlite passes on only in
+# URI mode; without it, it ignores them with a warning, and `?mode=ro` would still write.
+_SQLITE_URI_PARAMS = {"mode", "cache", "immutable", "nolock", "vfs", "psow"}
+
+
+def _sqlite_uri(url: URL) -> URL:
+    """`sqlite:///x.db?mode=ro` → URI mode, so SQLite really opens the file read-only."""
+    if not _SQLITE_URI_PARAMS & set(url.query) or "uri" in url.query or not url.database:
+        return url
+    database = url.database
+    if not database.startswith("file:"):
+        database = f"file:{database}"
+    return url.set(database=database).update_query_dict({"uri": "true"})
+
+
+def read_only(url: URL) -> bool:
+    return url.get_backend_name() == "sqlite" and url.query.get("mode") == "ro"
+
+
 def sqlite_path(url: URL) -> Path | None:
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
         return None
+    if url.database.startswith("file:"):  # a URI filename: the path is what follows
+        return Path(url.database.removeprefix("file:"))
     return Path(url.database)
 
 
-def prepare_sqlite_file(path: Path, *, private_dir: bool) -> bool:
+def prepare_sqlite_file(path: Path, *, private_dir: bool, create: bool = True) -> bool:
     """Check the path is usable and create the file 0600 if missing; True if created."""
     if path.is_dir():
         raise StoreError(
@@ -83,6 +107,8 @@ def prepare_sqlite_file(path: Path, *, private_dir: bool) -> bool:
         )
     if path.exists():
         return False
+    if not create:
+        raise StoreError(f"{path} does not exist; a read-only store (mode=ro) must exist")
     parent = path.parent
     if not parent.exists():
         try:
