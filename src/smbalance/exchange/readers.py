@@ -14,6 +14,7 @@ import csv
 import io
 import json
 import re
+import sys
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -269,15 +270,21 @@ def _person(value: Any) -> str | None:
         return None
     if not NAME_RE.fullmatch(text):
         raise ValueError(f"person {value!r} is not a valid name (e.g. alice, bob-2)")
-    return text
+    # A team has a handful of names and a file a million rows: share one string each.
+    return sys.intern(text)
 
 
 def _known_category(text: str) -> str | None:
     """`sales`/`marketing` in any case or a unique prefix, as on the command line."""
+    if text in CATEGORIES:
+        return CATEGORIES[CATEGORIES.index(text)]  # the shared constant, not a copy per row
     try:
-        return parse_category(text)
+        return _CATEGORY_OBJECTS[parse_category(text)]
     except ValueError:
         return None
+
+
+_CATEGORY_OBJECTS = {name: name for name in CATEGORIES}
 
 
 def _entry(pos: int, get: Callable[[str], Any]) -> ImportRow:

@@ -143,11 +143,16 @@ class BulkMixin(PeopleMixin):
         plan = ImportPlan()
         seen: set[tuple[str | None, str | None, int, int]] = set()
         for row in rows:
-            key = (row.person, row.category, row.start, row.end)
-            if (row.uid and row.uid in present_uids) or key in present_keys or key in seen:
-                plan.skipped += 1
-                continue
-            seen.add(key)
+            if row.uid is not None:  # uids are unique in a file (the reader checks)
+                if row.uid in present_uids:
+                    plan.skipped += 1
+                    continue
+            else:
+                key = (row.person, row.category, row.start, row.end)
+                if key in present_keys or key in seen:
+                    plan.skipped += 1
+                    continue
+                seen.add(key)
             plan.fresh.append(row)
         plan.new_people = sorted({row.person for row in plan.fresh if row.person} - set(people))
         if not allow_overlap:
