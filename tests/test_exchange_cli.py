@@ -113,3 +113,16 @@ def test_help_shows_examples(sqlite_cli) -> None:  # type: ignore[no-untyped-def
     for command in ("import", "export"):
         result = sqlite_cli(command, "--help")
         assert result.exit_code == 0 and "Examples:" in result.stdout
+
+
+def test_progress_bar_draws_on_stderr_only_when_enabled(capsys: pytest.CaptureFixture[str]) -> None:
+    from smbalance.render.progress import progress_bar
+
+    with progress_bar(10, "Importing", enabled=False) as advance:
+        advance(10)
+    assert capsys.readouterr() == ("", "")
+    with progress_bar(10, "Importing", enabled=True) as advance:
+        for _ in range(5):
+            advance(2)
+    captured = capsys.readouterr()
+    assert captured.out == ""
