@@ -158,7 +158,22 @@ WhoMany = Annotated[
         show_default=False,
     ),
 ]
-Note = Annotated[str | None, typer.Option("--note", "-n", help="Free text.", show_default=False)]
+# A note is a reminder, not a document: a cap keeps a pasted file or a runaway script
+# from bloating every listing and export (import files hit the CSV field limit, 128 KiB).
+MAX_NOTE = 10_000
+
+
+def _note(text: str) -> str:
+    if len(text) > MAX_NOTE:
+        raise ValueError(f"the note is {len(text):,} characters; keep it under {MAX_NOTE:,}")
+    return text
+
+
+parse_note = _checked(_note)
+Note = Annotated[
+    str | None,
+    typer.Option("--note", "-n", parser=parse_note, help="Free text.", show_default=False),
+]
 Tags = Annotated[
     list[str] | None,
     typer.Option(

@@ -23,6 +23,7 @@ from smbalance.cli.params import (
     WhoMany,
     format_option,
     parse_duration,
+    parse_note,
     parse_when,
 )
 
@@ -203,7 +204,8 @@ def stop(
     who: Who = None,
     at: AtOpt = None,
     note: Annotated[
-        str | None, typer.Option("--note", "-n", help="Replace the timer's note.")
+        str | None,
+        typer.Option("--note", "-n", parser=parse_note, help="Replace the timer's note."),
     ] = None,
 ) -> None:
     """Stop the running timer and save it as an entry.
