@@ -116,9 +116,17 @@ def log_loop_round(tmp_path: Path, db: Path, first_slot: int, rng: random.Random
         stderr=subprocess.DEVNULL,
         text=True,
     )
-    kill_after(proc, rng.uniform(0.7, 1.8))  # start-up takes ~0.5 s; then tens of logs/s
+    # Kill after a random number of committed logs, plus a random sliver of the next
+    # command, so the kill lands anywhere in a command: parsing, the transaction, printing.
+    lines = []
+    for _ in range(rng.randint(1, 80)):
+        lines.append(proc.stdout.readline())  # type: ignore[union-attr]
+    time.sleep(rng.uniform(0, 0.05))
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    lines += proc.stdout.read().splitlines()  # type: ignore[union-attr]
     printed = []
-    for line in proc.stdout.read().splitlines():  # type: ignore[union-attr]
+    for line in lines:
         try:
             result = json.loads(line)
         except json.JSONDecodeError:
@@ -141,7 +149,6 @@ def test_killed_log_loop_keeps_every_printed_id(tmp_path: Path) -> None:
         assert set(promised) <= stored
         # At most the one entry committed between its commit and its print is extra.
         assert len(stored) - len(promised) <= round_ + 1
-    assert promised, "no round printed anything: the kills came too early to prove much"
 
 
 # ---- one big all-or-nothing write ----------------------------------------------------------
