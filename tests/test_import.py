@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tests.conftest import fixed_clock
 
 HEADER = "uid,id,person,category,start,end,seconds,note,tags\n"
@@ -324,3 +326,25 @@ def test_utf8_split_across_read_chunks_is_fine_and_bad_bytes_are_located(
     assert not result.problems and result.rows[0].note == note
     with pytest.raises(readers.ReadError, match="bad bytes on line 6"):
         readers.read(body.encode() + b"\n\xe2\x82", None, "x.csv")
+
+
+NOTES = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"))
+
+
+@settings(max_examples=150, deadline=None)
+@given(note=NOTES, fmt=st.sampled_from(["csv", "json", "ndjson"]))
+def test_any_note_survives_the_writers_and_readers(note: str, fmt: str) -> None:
+    """Commas, quotes, line ends of every kind and any Unicode: written, then read back."""
+    import io
+
+    from smbalance.exchange.readers import read
+    from smbalance.exchange.writers import write_entries
+
+    uid = "6f1c2b9e-0000-4000-8000-000000000001"
+    row = (uid, 1, "al", "sales", "2026-11-20T09:00:00Z", "2026-11-20T10:00:00Z", 3600, note, "a b")
+    out = io.StringIO(newline="")
+    write_entries([[row]], fmt, out)
+    result = read(out.getvalue().encode("utf-8"), None, f"x.{fmt}")
+    assert not result.problems, result.problems.kept
+    [back] = result.rows
+    assert (back.uid, back.note, back.tags, back.end - back.start) == (uid, note, "a b", 3600)

@@ -264,6 +264,14 @@ def _text(value: Any, what: str) -> str:
     return value
 
 
+def _note(value: Any) -> str:
+    note = _text(value, "note")
+    if "\x00" in note:
+        # A NUL could not be typed with `log --note`, and would make a CSV export binary.
+        raise ValueError("note contains a NUL character")
+    return note
+
+
 def _person(value: Any) -> str | None:
     text = _text(value, "person").strip().casefold()
     if not text:
@@ -308,7 +316,7 @@ def _entry(pos: int, get: Callable[[str], Any]) -> ImportRow:
         category=category,
         start=start,
         end=end,
-        note=_text(get("note"), "note"),
+        note=_note(get("note")),
         tags=_tags(get("tags")),
         category_text=None if category else category_text,
     )
