@@ -307,6 +307,25 @@ def test_a_postgresql_password_never_shows(argv: list[str]) -> None:
         assert one_error(result.stderr), result.stderr
 
 
+@pytest.mark.pg
+def test_a_password_never_shows_when_the_server_answers(db_url: str) -> None:
+    """A reachable server that refuses the database: its message must not echo the URL."""
+    if "://" not in db_url:
+        pytest.skip("about PostgreSQL")
+    from sqlalchemy.engine import make_url
+
+    from smbalance.cli.app import app
+
+    url = make_url(db_url).set(password="s3cret", database="no_such_db")
+    result = CliRunner().invoke(
+        app,
+        ["--db", url.render_as_string(hide_password=False), "entries"],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 1 and one_error(result.stderr), result.stderr
+    assert "s3cret" not in result.stdout + result.stderr
+
+
 def test_a_password_in_the_config_db_never_shows(tmp_path: Path) -> None:
     from smbalance.cli.app import app
 
