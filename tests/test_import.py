@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from tests.conftest import fixed_clock
 
@@ -333,6 +333,8 @@ NOTES = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters
 
 @settings(max_examples=150, deadline=None)
 @given(note=NOTES, fmt=st.sampled_from(["csv", "json", "ndjson"]))
+@example(note="\r", fmt="csv")  # Python 3.11's csv leaves a lone CR unquoted
+@example(note="a\r\nb\rc", fmt="csv")
 def test_any_note_survives_the_writers_and_readers(note: str, fmt: str) -> None:
     """Commas, quotes, line ends of every kind and any Unicode: written, then read back."""
     import io

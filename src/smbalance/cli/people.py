@@ -146,7 +146,7 @@ def ls(fmt: Annotated[str, format_option(("table", "json", "csv"))] = "table") -
     elif fmt == "csv":
         from smbalance.exchange.shape import csv_writer
 
-        writer = csv_writer(sys.stdout)
+        writer = csv_writer(sys.stdout, text_column=None)
         writer.writerow(["name", "role", "commission", "target"])
         writer.writerows(
             [r["name"], r["role"], r["commission"], "" if r["target"] is None else r["target"]]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from smbalance.domain import EntryRecord, utc
@@ -46,6 +47,40 @@ def entry_csv_row(entry: EntryRecord) -> list[Any]:
     ]
 
 
-def csv_writer(stream: io.TextIOBase | Any) -> Any:
-    """RFC 4180 CSV with ``\\n`` line ends, as the spec asks."""
-    return csv.writer(stream, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+NOTE_COLUMN = ENTRY_FIELDS.index("note")
+
+
+class CsvWriter:
+    """RFC 4180 CSV with ``\n`` line ends, as the spec asks.
+
+    Python 3.11's csv module quotes a field holding the line terminator but not a lone
+    ``\r``, which a reader then takes for a line break.  A row with a ``\r`` in a text
+    field is therefore written fully quoted.  In batches only the note column is checked:
+    it is the only free text an entry has, and checking it alone keeps export fast.
+    """
+
+    def __init__(
+        self, stream: io.TextIOBase | Any, *, text_column: int | None = NOTE_COLUMN
+    ) -> None:
+        self._text_column = text_column
+        self._plain = csv.writer(stream, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+        self._quoted = csv.writer(stream, lineterminator="\n", quoting=csv.QUOTE_ALL)
+
+    def writerow(self, row: Sequence[Any]) -> None:
+        has_cr = any(isinstance(field, str) and "\r" in field for field in row)
+        (self._quoted if has_cr else self._plain).writerow(row)
+
+    def writerows(self, rows: Iterable[Sequence[Any]]) -> None:
+        batch = rows if isinstance(rows, list) else list(rows)
+        column = self._text_column
+        if column is None or any("\r" in (row[column] or "") for row in batch):
+            for row in batch:
+                self.writerow(row)
+        else:
+            self._plain.writerows(batch)
+
+
+def csv_writer(stream: io.TextIOBase | Any, *, text_column: int | None = NOTE_COLUMN) -> CsvWriter:
+    """A writer of the spec's CSV; `text_column` is the one free-text column of the rows
+    (None: check every field of every row)."""
+    return CsvWriter(stream, text_column=text_column)
