@@ -16,7 +16,11 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from conftest import NOW_EPOCH
+
+pytestmark = pytest.mark.slow
 
 WORKERS = Path(__file__).parent / "soak" / "workers.py"
 SMBALANCE = Path(sys.executable).parent / "smbalance"

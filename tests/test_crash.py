@@ -23,6 +23,8 @@ import pytest
 
 from conftest import NOW_EPOCH
 
+pytestmark = pytest.mark.slow
+
 WORKERS = Path(__file__).parent / "soak" / "workers.py"
 SMBALANCE = Path(sys.executable).parent / "smbalance"
 ROUNDS = 3
