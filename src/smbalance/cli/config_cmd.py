@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from smbalance.cli.context import state
+from smbalance.cli.params import shown_as
 
 config_app = typer.Typer(help="Read and write the config file (TOML).", no_args_is_help=True)
 
@@ -18,9 +19,10 @@ def _complete_key(incomplete: str) -> list[str]:
 
 
 Key = Annotated[
-    str,
+    shown_as("key"),
     typer.Argument(
         metavar="KEY",
+        parser=str,
         autocompletion=_complete_key,
         help="timezone, week_start, default_person, db, policy.floor …",
     ),
@@ -75,7 +77,9 @@ def get(key: Key) -> None:
 
 
 @config_app.command("set")
-def set_(key: Key, value: Annotated[str, typer.Argument(metavar="VALUE")]) -> None:
+def set_(
+    key: Key, value: Annotated[shown_as("value"), typer.Argument(metavar="VALUE", parser=str)]
+) -> None:
     """Write one setting to the config file.
 
     \b

@@ -17,6 +17,7 @@ from smbalance.cli.params import (
     complete_person,
     format_option,
     parse_name,
+    shown_as,
 )
 
 EXPORT_FORMATS = ("csv", "json", "ndjson")
@@ -70,6 +71,7 @@ ImportWho = Annotated[
     typer.Option(
         "--who",
         "-w",
+        metavar="NAME",
         parser=parse_name,
         autocompletion=complete_person,
         help="The person for entries that name none (default: config default_person, "
@@ -179,9 +181,12 @@ def _export_to_file(batches, fmt: str, output: Path) -> int:  # type: ignore[no-
 
 def import_(
     file: Annotated[
-        str,
+        shown_as("path"),
         typer.Argument(
-            metavar="FILE|-", help="The file to import; - reads stdin.", show_default=False
+            metavar="FILE|-",
+            parser=str,
+            help="The file to import; - reads stdin.",
+            show_default=False,
         ),
     ],
     fmt: ImportFormatOpt = None,

@@ -16,6 +16,21 @@ from smbalance import domain
 from smbalance.cli.context import state
 
 
+def shown_as(label: str) -> type:
+    """A marker type whose name Typer prints after an argument in `--help`.
+
+    Typer 0.29 shows an argument's Python type there (``DURATION <int>``), which
+    invites `log sales 90`; these make it show what a person types instead
+    (``DURATION <90m|1h30m|1:30>``).  The parsers still decide what is accepted, so an
+    argument of such a type needs a ``parser`` (``str`` will do).
+    """
+    return type(label, (str,), {})
+
+
+CategoryText = shown_as("sales|marketing")
+NameText = shown_as("name")
+
+
 def _checked(parse: Callable[[str], Any]) -> Callable[[str], Any]:
     """Turn a core parser's ValueError into Click's "Invalid value" usage error."""
 
@@ -116,7 +131,7 @@ def _people_names() -> list[str]:
 # Declared once so every command shows the same help and gets the same checks.
 
 Category = Annotated[
-    str,
+    CategoryText,
     typer.Argument(
         metavar="CATEGORY",
         parser=parse_category,
@@ -130,6 +145,7 @@ CategoryOpt = Annotated[
     typer.Option(
         "--category",
         "-c",
+        metavar="CATEGORY",
         parser=parse_category,
         autocompletion=complete_category,
         help="sales or marketing.",
@@ -141,6 +157,7 @@ Who = Annotated[
     typer.Option(
         "--who",
         "-w",
+        metavar="NAME",
         parser=parse_name,
         autocompletion=complete_person,
         help="The person (default: config default_person, else your login name).",
@@ -152,6 +169,7 @@ WhoMany = Annotated[
     typer.Option(
         "--who",
         "-w",
+        metavar="NAME",
         parser=parse_name,
         autocompletion=complete_person,
         help="Only these people (repeatable).",
@@ -172,13 +190,16 @@ def _note(text: str) -> str:
 parse_note = _checked(_note)
 Note = Annotated[
     str | None,
-    typer.Option("--note", "-n", parser=parse_note, help="Free text.", show_default=False),
+    typer.Option(
+        "--note", "-n", parser=parse_note, metavar="TEXT", help="Free text.", show_default=False
+    ),
 ]
 Tags = Annotated[
     list[str] | None,
     typer.Option(
         "--tag",
         "-t",
+        metavar="TAG",
         parser=parse_tag,
         help="A tag (repeatable): letters, digits, _.:-",
         show_default=False,

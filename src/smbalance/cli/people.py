@@ -10,6 +10,7 @@ import typer
 
 from smbalance.cli.context import state
 from smbalance.cli.params import (
+    NameText,
     complete_person,
     complete_role,
     format_option,
@@ -25,7 +26,7 @@ people_app = typer.Typer(
 )
 
 Name = Annotated[
-    str,
+    NameText,
     typer.Argument(
         metavar="NAME",
         parser=parse_name,
@@ -38,6 +39,7 @@ RoleOpt = Annotated[
     typer.Option(
         "--role",
         "-r",
+        metavar="ROLE",
         parser=parse_role,
         autocompletion=complete_role,
         help="sales, marketing or both.",
@@ -74,6 +76,7 @@ def add(
         typer.Option(
             "--role",
             "-r",
+            metavar="ROLE",
             parser=parse_role,
             autocompletion=complete_role,
             help="sales, marketing or both.",
@@ -161,9 +164,10 @@ def ls(fmt: Annotated[str, format_option(("table", "json", "csv"))] = "table") -
 @people_app.command("rename")
 def rename(
     old: Annotated[
-        str, typer.Argument(metavar="OLD", parser=parse_name, autocompletion=complete_person)
+        NameText,
+        typer.Argument(metavar="OLD", parser=parse_name, autocompletion=complete_person),
     ],
-    new: Annotated[str, typer.Argument(metavar="NEW", parser=parse_name)],
+    new: Annotated[NameText, typer.Argument(metavar="NEW", parser=parse_name)],
 ) -> None:
     """Rename a person; their entries follow.
 

@@ -25,10 +25,11 @@ from smbalance.cli.params import (
     parse_duration,
     parse_note,
     parse_when,
+    shown_as,
 )
 
 Duration = Annotated[
-    int | None,
+    shown_as("90m|1h30m|1:30") | None,
     typer.Argument(
         metavar="DURATION",
         parser=parse_duration,
@@ -332,7 +333,9 @@ def entries(
     to: ToOpt = None,
     limit: Annotated[
         int | None,
-        typer.Option("--limit", "-l", min=1, help="At most N entries.", show_default=False),
+        typer.Option(
+            "--limit", "-l", min=1, metavar="N", help="At most N entries.", show_default=False
+        ),
     ] = None,
     fmt: Annotated[str, format_option(("table", "json", "csv"))] = "table",
 ) -> None:
@@ -400,7 +403,9 @@ def edit(
     note: Note = None,
     tag: Annotated[
         list[str] | None,
-        typer.Option("--tag", "-t", help="Replace the tags (repeatable).", show_default=False),
+        typer.Option(
+            "--tag", "-t", metavar="TAG", help="Replace the tags (repeatable).", show_default=False
+        ),
     ] = None,
     clear_tags: Annotated[bool, typer.Option("--clear-tags", help="Remove all tags.")] = False,
 ) -> None:
