@@ -82,8 +82,11 @@ DAMAGE: dict[str, tuple[list[str], str]] = {
         ["UPDATE entry SET category = 'golf' WHERE id = 2"],
         "entry 2 has an unknown category",
     ),
-    "unknown role": (["UPDATE person SET role = 'ceo' WHERE id = 1"], "unknown role"),
-    "commission 150": (["UPDATE person SET commission = 150 WHERE id = 1"], "outside 0-100"),
+    "unknown role": (["UPDATE person SET role = 'ceo' WHERE id = 1"], "person al has an unknown"),
+    "commission 150": (
+        ["UPDATE person SET commission = 150 WHERE id = 1"],
+        "person al has a commission or target outside 0-100",
+    ),
     "missing person": (["UPDATE entry SET person_id = 999 WHERE id = 2"], "foreign key"),
     "timer over an entry": (
         [
@@ -96,7 +99,7 @@ DAMAGE: dict[str, tuple[list[str], str]] = {
                 seconds=5400,
             )
         ],
-        "running timer of person 2 overlaps entry",
+        "bo's running timer overlaps entry 3",
     ),
     "broken index": (
         [

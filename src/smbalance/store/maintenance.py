@@ -24,18 +24,19 @@ INVARIANTS = {
     "end-before-start": "SELECT id, NULL FROM entry WHERE end_utc <= start_utc",
     "bad-seconds": "SELECT id, NULL FROM entry WHERE seconds <> end_utc - start_utc",
     "bad-category": "SELECT id, NULL FROM entry WHERE category NOT IN ('sales', 'marketing')",
-    "bad-role": "SELECT id, NULL FROM person WHERE role NOT IN ('sales', 'marketing', 'both')",
+    "bad-role": "SELECT name, NULL FROM person WHERE role NOT IN ('sales', 'marketing', 'both')",
     "bad-percent": """
-        SELECT id, NULL FROM person
+        SELECT name, NULL FROM person
         WHERE commission NOT BETWEEN 0 AND 100 OR target NOT BETWEEN 0 AND 100""",
     # The primary key already allows one timer per person; the query keeps the rule
     # visible (and catches a store whose table was rebuilt without it).
     "two-timers": "SELECT person_id, COUNT(*) FROM timer GROUP BY person_id HAVING COUNT(*) > 1",
     # A running timer counts as an entry from its start to now: nothing may end after it.
     "timer-overlap": """
-        SELECT timer.person_id, MAX(entry.id) FROM timer
+        SELECT person.name, MAX(entry.id) FROM timer
+        JOIN person ON person.id = timer.person_id
         JOIN entry ON entry.person_id = timer.person_id AND entry.end_utc > timer.start_utc
-        GROUP BY timer.person_id""",
+        GROUP BY person.name""",
 }
 
 MESSAGES = {
@@ -45,8 +46,8 @@ MESSAGES = {
     "bad-category": "entry {0} has an unknown category",
     "bad-role": "person {0} has an unknown role",
     "bad-percent": "person {0} has a commission or target outside 0-100",
-    "two-timers": "person {0} has {1} running timers (at most one is allowed)",
-    "timer-overlap": "the running timer of person {0} overlaps entry {1}",
+    "two-timers": "person id {0} has {1} running timers (at most one is allowed)",
+    "timer-overlap": "{0}'s running timer overlaps entry {1}",
 }
 
 
