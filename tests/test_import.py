@@ -105,7 +105,7 @@ def test_round_trip_between_sqlite_and_postgresql(pg_url: str, tmp_path: Path) -
 def test_rows_without_uid_match_on_person_category_and_times(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     body = HEADER + ",,alice,sales,2026-11-23T09:00:00Z,2026-11-23T10:00:00Z,3600,,\n"
     path = _csv(tmp_path, body)
-    assert cli("import", path).stdout == "Imported 1 entries (0 skipped as already present)\n"
+    assert cli("import", path).stdout == "Imported 1 entry (0 skipped as already present)\n"
     assert cli("import", path).stdout == "Imported 0 entries (1 skipped as already present)\n"
     # The same times in the other category is a different entry, which overlaps.
     other = _csv(tmp_path, body.replace(",sales,", ",marketing,"), "m.csv")

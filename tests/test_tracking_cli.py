@@ -180,6 +180,12 @@ def test_stop_and_cancel_without_timer(cli):
     assert_error(cli("cancel", "--who", "alice"), 1, "no running timer")
 
 
+def test_stop_for_a_mistyped_name_suggests_the_right_one(cli):
+    cli("start", "sales", "--at", "13:00", "--who", "alice")
+    assert_error(cli("stop", "--who", "alcie"), 1, "did you mean alice")
+    assert_error(cli("cancel", "--who", "alcie"), 1, "did you mean alice")
+
+
 def test_cancel_discards_the_timer(cli):
     cli("start", "m", "--at", "-30m", "--who", "alice")
     result = cli("cancel", "--who", "alice")

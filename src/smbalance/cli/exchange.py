@@ -276,9 +276,13 @@ def _write(store, result, source: str, *, dry_run: bool, allow_overlap: bool) ->
         notice(f"{verb} person {name} (role both, commission 0%)")
     skipped = f"{plan.skipped} skipped as already present"
     if dry_run:
-        print(f"Would import {plan.added} entries ({skipped}); nothing was written (--dry-run)")
+        print(f"Would import {_entries(plan.added)} ({skipped}); nothing was written (--dry-run)")
     else:
-        print(f"Imported {plan.added} entries ({skipped})")
+        print(f"Imported {_entries(plan.added)} ({skipped})")
+
+
+def _entries(count: int) -> str:
+    return f"{count} entr{'y' if count == 1 else 'ies'}"
 
 
 def _default_who() -> str | None:

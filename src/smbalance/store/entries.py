@@ -421,9 +421,10 @@ class EntriesMixin(PeopleMixin):
                 self.lock_person(ctx.conn, who.id)
             timer = self.row_dict(ctx.conn, "timer", who.id) if who else None
             if who is None or timer is None:
-                raise NotFound(
-                    f"{person} has no running timer; start one with "
-                    "`smbalance start sales` (or marketing)"
+                raise self._no_timer(
+                    person,
+                    known=who is not None,
+                    fix="; start one with `smbalance start sales` (or marketing)",
                 )
             if at > ctx.now:
                 raise Conflict("a timer cannot stop in the future; leave out --at to stop it now")
@@ -434,12 +435,19 @@ class EntriesMixin(PeopleMixin):
                 )
             return self._save_timer(ctx, who.id, person, timer, at, note)
 
+    def _no_timer(self, person: str, *, known: bool, fix: str) -> NotFound:
+        """No timer to stop: for an unknown name that looks like a typo, say so."""
+        nearest = None if known else self.nearest_name(person)
+        if nearest:
+            return NotFound(f"no person named {person!r}; did you mean {nearest}?")
+        return NotFound(f"{person} has no running timer{fix}")
+
     def cancel_timer(self, person: str) -> TimerRecord:
         with self.change("cancel") as ctx:
             who = self._person(ctx.conn, person)
             timer = self.row_dict(ctx.conn, "timer", who.id) if who else None
             if who is None or timer is None:
-                raise NotFound(f"{person} has no running timer to cancel")
+                raise self._no_timer(person, known=who is not None, fix=" to cancel")
             ctx.before("timer", timer, who.id)
             ctx.conn.execute(delete(timer_t).where(timer_t.c.person_id == who.id))
             ctx.summary.append(f"cancelled {person}'s {timer['category']} timer")

@@ -34,12 +34,16 @@ class PeopleMixin(StoreBase):
             raise NotFound(self._unknown_person_message(name))
         return found
 
-    def _unknown_person_message(self, name: str) -> str:
+    def nearest_name(self, name: str) -> str | None:
+        """The known name closest to a mistyped one, if any is close."""
         import difflib
 
-        names = [p.name for p in self.people()]
-        close = difflib.get_close_matches(name, names, n=1)
-        hint = f"did you mean {close[0]}?" if close else "see `smbalance people ls`"
+        close = difflib.get_close_matches(name, [p.name for p in self.people()], n=1)
+        return close[0] if close else None
+
+    def _unknown_person_message(self, name: str) -> str:
+        nearest = self.nearest_name(name)
+        hint = f"did you mean {nearest}?" if nearest else "see `smbalance people ls`"
         return f"no person named {name!r}; {hint}"
 
     @staticmethod
