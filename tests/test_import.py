@@ -285,7 +285,7 @@ def test_stdin_and_content_sniffing(cli) -> None:  # type: ignore[no-untyped-def
     }
     result = cli("import", "-", input=json.dumps(line) + "\n")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == "Imported 1 entries (0 skipped as already present)\n"
+    assert result.stdout == "Imported 1 entry (0 skipped as already present)\n"
     result = cli("import", "-", "--format", "json", input=json.dumps([line]))
     assert "1 skipped" in result.stdout
 
