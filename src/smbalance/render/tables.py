@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from smbalance.domain import EntryRecord, PersonRecord, TimerRecord
 from smbalance.render import console
@@ -10,24 +11,73 @@ from smbalance.timeparse import format_duration
 
 CATEGORY_STYLE = {"sales": "yellow", "marketing": "cyan"}
 
+if TYPE_CHECKING:
+    from rich.table import Table
+    from rich.text import Text
+
 Fmt = Callable[[int], str]
 
 
-def entries_table(entries: Sequence[EntryRecord], fmt: Fmt, *, title: str | None = None) -> None:
+def plain_table(title: str | None = None) -> Table:
+    """Our table look: a rule under the header and no vertical borders, so the room
+    goes to the content and a week of entries fits an 80-column terminal."""
+    from rich import box
     from rich.table import Table
 
-    table = Table(title=title, title_justify="left", header_style="bold")
+    return Table(
+        title=title,
+        title_justify="left",
+        header_style="bold",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
+        show_edge=False,
+    )
+
+
+def _day_and_times(start: str, end: str) -> tuple[str, str, str]:
+    """Split local `YYYY-MM-DD HH:MM` strings into day, start time and end time.
+
+    An end on a later day is marked `+1d` (or `+Nd`) rather than repeating its date, so
+    a table of a week's entries fits an 80-column terminal.
+    """
+    from datetime import date
+
+    day, start_time = start.split(" ", 1)
+    end_day, end_time = end.split(" ", 1)
+    if end_day != day:
+        days = (date.fromisoformat(end_day) - date.fromisoformat(day)).days
+        end_time = f"{end_time} +{days}d"
+    return day, start_time, end_time
+
+
+def _note_and_tags(entry: EntryRecord) -> Text:
+    """The note, then the tags as dim `#tag`s: one column instead of two."""
+    from rich.text import Text
+
+    text = Text(entry.note)
+    for tag in entry.tags:
+        text.append(f"{' ' if len(text) else ''}#{tag}", style="dim")
+    return text
+
+
+def entries_table(entries: Sequence[EntryRecord], fmt: Fmt, *, title: str | None = None) -> None:
+    table = plain_table(title)
     for name, justify in (
         ("id", "right"),
         ("person", "left"),
         ("category", "left"),
+        ("day", "left"),
         ("start", "left"),
         ("end", "left"),
         ("duration", "right"),
         ("note", "left"),
-        ("tags", "left"),
     ):
-        table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
+        # Times and numbers stay on one line; the note (with the tags) takes the rest.
+        if name == "note":
+            table.add_column("note #tags", overflow="fold", ratio=1, min_width=8)
+        else:
+            table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
     total = 0
     for entry in entries:
         total += entry.seconds
@@ -35,11 +85,9 @@ def entries_table(entries: Sequence[EntryRecord], fmt: Fmt, *, title: str | None
             str(entry.id),
             entry.person,
             f"[{CATEGORY_STYLE[entry.category]}]{entry.category}[/]",
-            fmt(entry.start_utc),
-            fmt(entry.end_utc),
+            *_day_and_times(fmt(entry.start_utc), fmt(entry.end_utc)),
             format_duration(entry.seconds),
-            entry.note,
-            " ".join(entry.tags),
+            _note_and_tags(entry),
         )
     out = console()
     if not entries:
@@ -50,13 +98,11 @@ def entries_table(entries: Sequence[EntryRecord], fmt: Fmt, *, title: str | None
 
 
 def timers_table(timers: Sequence[TimerRecord], now: int, fmt: Fmt) -> None:
-    from rich.table import Table
-
     out = console()
     if not timers:
         out.print("No timer is running.")
         return
-    table = Table(title="Running timers", title_justify="left", header_style="bold")
+    table = plain_table("Running timers")
     for name in ("person", "category", "since", "elapsed", "note"):
         table.add_column(name)
     for timer in timers:
@@ -72,13 +118,11 @@ def timers_table(timers: Sequence[TimerRecord], now: int, fmt: Fmt) -> None:
 
 def split_table(rows: Sequence[dict], title: str) -> None:
     """Per-person sales/marketing seconds and share (status's "today")."""
-    from rich.table import Table
-
     out = console()
     if not rows:
         out.print(f"{title}: nothing logged yet.")
         return
-    table = Table(title=title, title_justify="left", header_style="bold")
+    table = plain_table(title)
     for name, justify in (
         ("person", "left"),
         ("sales", "right"),
@@ -100,13 +144,11 @@ def split_table(rows: Sequence[dict], title: str) -> None:
 
 
 def people_table(people: Sequence[PersonRecord], floor: float) -> None:
-    from rich.table import Table
-
     out = console()
     if not people:
         out.print("No people yet. Add one with `smbalance people add NAME --role both`.")
         return
-    table = Table(header_style="bold")
+    table = plain_table()
     for name, justify in (
         ("name", "left"),
         ("role", "left"),
