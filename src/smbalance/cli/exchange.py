@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, BinaryIO, TextIO
 
@@ -216,12 +218,29 @@ def import_(
     from smbalance.errors import ImportFailed
 
     try:
-        _import(file, fmt, who, mapping or [], dry_run=dry_run, allow_overlap=allow_overlap)
+        with _cyclic_gc_paused():
+            _import(file, fmt, who, mapping or [], dry_run=dry_run, allow_overlap=allow_overlap)
     except ImportFailed as exc:
         error = fail(exc.message)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         raise error from None
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Reading a million rows makes a million small objects and no reference cycles;
+    the cyclic collector would traverse the growing heap again and again for nothing
+    (more than half of a 1M-row read: 7.9 s with it, 3.4 s without)."""
+    import gc
+
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _import(
