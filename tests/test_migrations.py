@@ -98,7 +98,7 @@ def test_old_store_with_data_is_migrated_and_loses_nothing(db_url: str) -> None:
     assert before["revision"] == [("0001",)] and len(before["entry"]) == 3
 
     with open_store(db_url) as store:
-        assert store.migrated_from == "0001"
+        assert store.migration.from_revision == "0001"
         assert store.migration is not None and store.migration.to_revision == "0002"
         listed = {e.id: (e.note, e.tags) for e in store.entries()}
 
@@ -114,7 +114,7 @@ def test_sqlite_store_is_copied_aside_0600_before_migrating(sqlite_path: Path) -
     before = snapshot(str(sqlite_path))
 
     with open_store(sqlite_path) as store:
-        backup = store.backup_path
+        backup = store.migration.backup
 
     assert backup == sqlite_path.with_name("store.db.bak-0001") and backup.exists()
     assert stat.S_IMODE(backup.stat().st_mode) == 0o600

@@ -29,8 +29,6 @@ class Store(EntriesMixin, UndoMixin, AggregateMixin, BulkMixin, MaintenanceMixin
     """One smbalance database. Use `open_store` to get one."""
 
     created: bool = False  # True when this open created the SQLite file
-    migrated_from: str | None = None  # the revision it was migrated from, if it was
-    backup_path: Path | None = None
     migration: opening.Migration | None = None  # what this open migrated, if anything
 
 
@@ -83,6 +81,3 @@ def _migrate(store: Store, path: Path | None, *, migrate: bool) -> None:
     if not migrate:
         raise StoreError(f"{store.where} needs migrating; run `smbalance db migrate`")
     store.migration = opening.upgrade(engine, path)
-    if store.migration is not None:
-        store.migrated_from = store.migration.from_revision
-        store.backup_path = store.migration.backup

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from pathlib import Path
 
@@ -10,7 +9,7 @@ from sqlalchemy import text
 
 from smbalance.errors import StoreError
 from smbalance.store.base import StoreBase
-from smbalance.store.opening import sqlite_path
+from smbalance.store.opening import copy_sqlite, sqlite_path
 
 # Our own invariants, as queries that return one row per violation.
 INVARIANTS = {
@@ -89,15 +88,7 @@ class MaintenanceMixin(StoreBase):
         if destination.exists():
             raise StoreError(f"{destination} exists; choose a new file name or remove it first")
         try:
-            fd = os.open(destination, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-            os.close(fd)
-            src, dst = sqlite3.connect(source, timeout=30), sqlite3.connect(destination)
-            try:
-                src.backup(dst)
-            finally:
-                dst.close()
-                src.close()
+            copy_sqlite(source, destination)
         except (OSError, sqlite3.Error) as exc:
-            destination.unlink(missing_ok=True)
             raise StoreError(f"cannot write backup {destination}: {exc}") from None
         return destination

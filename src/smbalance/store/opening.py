@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -204,26 +205,35 @@ def backup_before_migration(path: Path, revision: str) -> Path:
     SQLite's online backup API, not a file copy: in WAL mode committed pages may still
     sit in the ``-wal`` file, which a copy of the main file alone would miss.
     """
-    import sqlite3
-
     backup = path.with_name(f"{path.name}.bak-{revision}")
     backup.unlink(missing_ok=True)  # an older copy of the same revision: replace it
-    fd = os.open(backup, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    os.close(fd)
     try:
-        source, target = (
-            sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000),
-            sqlite3.connect(backup),
-        )
-        try:
-            source.backup(target)
-        finally:
-            target.close()
-            source.close()
+        copy_sqlite(path, backup)
     except (OSError, sqlite3.Error) as exc:
-        backup.unlink(missing_ok=True)
         raise StoreError(f"cannot copy {path} aside before migrating it: {exc}") from None
     return backup
+
+
+def copy_sqlite(source: Path, destination: Path) -> None:
+    """A consistent copy of a live SQLite file into a new 0600 file (removed on failure).
+
+    SQLite's online backup API, not a file copy: in WAL mode committed pages may still
+    sit in the ``-wal`` file, which a copy of the main file alone would miss, and other
+    processes may write while it runs.
+    """
+    fd = os.open(destination, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+    try:
+        src = sqlite3.connect(source, timeout=BUSY_TIMEOUT_MS / 1000)
+        dst = sqlite3.connect(destination)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+            src.close()
+    except BaseException:
+        destination.unlink(missing_ok=True)
+        raise
 
 
 @dataclass(frozen=True)
