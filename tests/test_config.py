@@ -47,7 +47,7 @@ def test_policy_table(tmp_path):
 @pytest.mark.parametrize(
     ("text", "fragment"),
     [
-        ("timezone = 'Mars/Olympus'", "time zone"),
+        ("timezone = 'Mars/Olympus'", "timezone"),
         ("week_start = 'someday'", "weekday"),
         ("default_person = 'Not Valid'", "valid name"),
         ("[policy]\nfloor = 150", "percent"),
@@ -89,7 +89,7 @@ def test_config_set_get_show_path(sqlite_cli, tmp_path):
     ("key", "value", "fragment"),
     [
         ("colour", "red", "unknown setting"),
-        ("timezone", "Nowhere/City", "time zone"),
+        ("timezone", "Nowhere/City", "timezone"),
         ("policy.trend_weeks", "2", "3 to 520"),
     ],
 )
@@ -119,3 +119,16 @@ def test_tz_flag_changes_how_times_are_read(sqlite_cli):
     )
     out = sqlite_cli("entries", "--format", "json").stdout
     assert '"start": "2026-11-27T00:00:00Z"' in out
+
+
+@pytest.mark.parametrize("how", ["flag", "env"])
+def test_unknown_timezone_on_the_command_line_is_a_usage_error(sqlite_cli, how):
+    args = ["--tz", "Mars/Base", "entries"] if how == "flag" else ["entries"]
+    env = {"SMBALANCE_TZ": "Mars/Base"} if how == "env" else None
+    result = sqlite_cli(*args, env=env)
+    assert result.exit_code == 2
+    assert "Mars/Base" in result.stderr and result.stderr.count("Error:") == 1
+
+
+def test_timezone_case_is_forgiven(sqlite_cli):
+    assert "timezone = Asia/Tokyo" in sqlite_cli("--tz", "asia/tokyo", "config", "show").stdout

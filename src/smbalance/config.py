@@ -113,9 +113,10 @@ def is_timezone(name: str) -> bool:
 
 
 def check_timezone(name: str) -> str:
-    if not is_timezone(name):
-        raise ValueError(f"{name!r} is not a known time zone; use an IANA name like Europe/London")
-    return name
+    """The canonical IANA name (case is forgiven: europe/london), or ValueError."""
+    from smbalance.timeparse import parse_timezone
+
+    return parse_timezone(name)  # its ParseError is a ValueError
 
 
 def read_config(path: Path) -> dict[str, Any]:

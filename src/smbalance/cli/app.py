@@ -117,6 +117,16 @@ Examples:
 )
 
 
+def parse_timezone(value: str) -> str:
+    """An unknown zone is a usage error (exit 2), like any bad value on the command line."""
+    from smbalance.config import check_timezone
+
+    try:
+        return check_timezone(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
 def _version(value: bool) -> None:
     if value:
         print(f"smbalance {__version__}")
@@ -152,6 +162,7 @@ def root(
             "--tz",
             envvar="SMBALANCE_TZ",
             metavar="ZONE",
+            parser=parse_timezone,
             show_envvar=True,
             help="Time zone for reading and showing times, e.g. Europe/London.",
         ),
