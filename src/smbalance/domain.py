@@ -147,3 +147,23 @@ def share(part: int, total: int) -> float | None:
     if remainder * 2 >= total:
         tenths += 1
     return tenths / 10
+
+
+class SalesMarketingSeconds:
+    """Totals and shares of anything that has `sales_seconds` and `marketing_seconds`
+    (a person's split, a team's, a week of the trend): one definition of each number."""
+
+    sales_seconds: int
+    marketing_seconds: int
+
+    @property
+    def total_seconds(self) -> int:
+        return self.sales_seconds + self.marketing_seconds
+
+    @property
+    def marketing_share(self) -> float | None:
+        return share(self.marketing_seconds, self.total_seconds)
+
+    @property
+    def sales_share(self) -> float | None:
+        return share(self.sales_seconds, self.total_seconds)

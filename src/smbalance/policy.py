@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from smbalance.config import PolicyConfig
-from smbalance.domain import share
+from smbalance.domain import SalesMarketingSeconds, share
 from smbalance.timeparse import format_duration
 
 CODES = (
@@ -27,7 +27,7 @@ CODES = (
 
 
 @dataclass(frozen=True)
-class PersonSplit:
+class PersonSplit(SalesMarketingSeconds):
     """One person's seat and time in a period: what the personal rules judge."""
 
     person: str
@@ -36,18 +36,6 @@ class PersonSplit:
     target: float  # the effective target: the person's own, else the policy floor
     sales_seconds: int = 0
     marketing_seconds: int = 0
-
-    @property
-    def total_seconds(self) -> int:
-        return self.sales_seconds + self.marketing_seconds
-
-    @property
-    def marketing_share(self) -> float | None:
-        return share(self.marketing_seconds, self.total_seconds)
-
-    @property
-    def sales_share(self) -> float | None:
-        return share(self.sales_seconds, self.total_seconds)
 
 
 @dataclass(frozen=True)

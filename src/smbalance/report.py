@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from smbalance.config import PolicyConfig
-from smbalance.domain import share
+from smbalance.domain import SalesMarketingSeconds
 from smbalance.exchange.shape import iso_z
 from smbalance.periods import Period, week_label, weeks_ending
 from smbalance.policy import PersonSplit, Warning, effective_target, evaluate
@@ -35,19 +35,11 @@ PERSON_FIELDS = (
 
 
 @dataclass(frozen=True)
-class TrendWeek:
+class TrendWeek(SalesMarketingSeconds):
     week: str  # e.g. 2026-W48
     start: int  # epoch seconds
     sales_seconds: int
     marketing_seconds: int
-
-    @property
-    def total_seconds(self) -> int:
-        return self.sales_seconds + self.marketing_seconds
-
-    @property
-    def marketing_share(self) -> float | None:
-        return share(self.marketing_seconds, self.total_seconds)
 
 
 @dataclass(frozen=True)

@@ -15,21 +15,18 @@ from sqlalchemy import and_, case, func, literal, select, union_all
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
+from smbalance.domain import SalesMarketingSeconds
 from smbalance.models import entry_t, person_t
 from smbalance.store.base import StoreBase
 
 
 @dataclass(frozen=True)
-class Split:
+class Split(SalesMarketingSeconds):
     """Seconds of sales and marketing for one person in one period."""
 
     person: str
     sales_seconds: int = 0
     marketing_seconds: int = 0
-
-    @property
-    def total_seconds(self) -> int:
-        return self.sales_seconds + self.marketing_seconds
 
 
 def clipped_seconds(start: int | None, end: int | None) -> ColumnElement[int]:
