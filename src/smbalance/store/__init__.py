@@ -44,10 +44,12 @@ def open_store(
     `target` is a file path or an SQLAlchemy URL; None means `default_path`, whose
     directory is created private (0700).
     """
-    from smbalance.config import default_db_path
+    if target is None and default_path is None:
+        # Only now: finding the default needs platformdirs, which `--db` runs never do.
+        from smbalance.config import default_db_path
 
-    default = default_path or default_db_path()
-    url = opening.resolve_url(target, default)
+        default_path = default_db_path()
+    url = opening.resolve_url(target, default_path or Path())
     where = opening.describe(url)
     path = opening.sqlite_path(url)
     created = False

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from sqlalchemy import insert, select
 
-from smbalance.demo import DemoEntry, DemoPerson
 from smbalance.errors import Conflict
 from smbalance.models import entry_t, person_t
 from smbalance.store.base import StoreBase
+
+if TYPE_CHECKING:  # every command imports the store; only `demo` needs the generator
+    from smbalance.demo import DemoEntry, DemoPerson
 
 
 class DemoMixin(StoreBase):
