@@ -86,6 +86,14 @@ def run_once(argv: list[str], env: dict[str, str], stdout_path: Path | None) -> 
     return Figure(elapsed, peak_kib / 1024)
 
 
+@dataclass
+class Job:
+    key: str
+    argv: list[str]
+    prepare: Callable[[], None] | None = None
+    stdout_path: Path | None = None
+
+
 def measure(
     argv: list[str],
     runs: int,
@@ -100,6 +108,10 @@ def measure(
         if prepare is not None:
             prepare()
         figures.append(run_once(argv, env, stdout_path))
+    return median_figure(figures)
+
+
+def median_figure(figures: list[Figure]) -> Figure:
     return Figure(
         statistics.median(f.seconds for f in figures),
         statistics.median(f.rss_mb for f in figures),
@@ -113,6 +125,14 @@ def copier(source: Path, target: Path) -> Callable[[], None]:
         for suffix in ("-wal", "-shm"):
             Path(f"{target}{suffix}").unlink(missing_ok=True)
         shutil.copyfile(source, target)
+        # Flush the copy now, untimed: otherwise the command's first fsync (SQLite's
+        # checkpoint on close) pays for writing back a freshly copied 185 MB file, and
+        # `log` @1M looks 0.1-1 s slower than `log` @1k for a reason no user meets.
+        descriptor = os.open(target, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
 
     return prepare
 
@@ -129,9 +149,26 @@ def bench_env(home: Path) -> dict[str, str]:
         NO_COLOR="1",
         COLUMNS="120",
     )
-    for name in ("SMBALANCE_DB", "SMBALANCE_DEBUG", "PYTHONPROFILEIMPORTTIME"):
+    # An installed package runs from cached bytecode; with PYTHONDONTWRITEBYTECODE set
+    # (as in some CI and container images) an editable checkout would recompile every
+    # smbalance module on every run (~25 ms) while the floors' libraries load cached .pyc.
+    for name in (
+        "SMBALANCE_DB",
+        "SMBALANCE_DEBUG",
+        "PYTHONPROFILEIMPORTTIME",
+        "PYTHONDONTWRITEBYTECODE",
+    ):
         env.pop(name, None)
     return env
+
+
+def compile_package() -> None:
+    """Write smbalance's bytecode once, before anything is timed."""
+    import compileall
+
+    import smbalance
+
+    compileall.compile_dir(Path(smbalance.__file__).parent, quiet=1)
 
 
 # ---- the run ------------------------------------------------------------------------
@@ -149,107 +186,190 @@ class Bench:
         self.smb = smbalance_argv()
         self.verbose = verbose
 
-    def job(self, key: str, argv: list[str], **kwargs) -> Figure | None:  # type: ignore[no-untyped-def]
-        try:
-            figure = measure(argv, self.runs, self.env, **kwargs)
-        except CommandMissing:
-            figure = None
-            self.notes[key] = "n/a (command missing)"
-        except JobFailed as exc:
-            figure = None
-            self.notes[key] = "failed"
-            print(f"! {key}: {exc}", file=sys.stderr)
-        self.figures[key] = figure
-        if self.verbose:
-            shown = self.notes.get(key) or f"{figure.seconds:.3f} s, {figure.rss_mb:.0f} MB"  # type: ignore[union-attr]
-            print(f"  {key:<36} {shown}", file=sys.stderr, flush=True)
-        return figure
+    def together(self, jobs: list[Job]) -> None:
+        """Measure `jobs` round-robin: run 1 of each, then run 2 of each, …
 
-    def floors(self) -> None:
-        self.job("floor: python -c pass", [PYTHON, "-c", "pass"])
-        self.job("floor: import typer", [PYTHON, "-c", "import typer"])
-        self.job(
-            "floor: import stack",
-            [PYTHON, "-c", "import typer, rich, sqlmodel, pendulum"],
-        )
+        Jobs whose ratio is a target are measured together, so a burst of load on a
+        shared machine lands on a job and its floor alike instead of on one of them.
+        """
+        figures: dict[str, list[Figure]] = {job.key: [] for job in jobs}
+        live = list(jobs)
+        for _ in range(self.runs):
+            for job in list(live):
+                try:
+                    if job.prepare is not None:
+                        job.prepare()
+                    figures[job.key].append(run_once(job.argv, self.env, job.stdout_path))
+                except CommandMissing:
+                    self.notes[job.key] = "n/a (command missing)"
+                    live.remove(job)
+                except JobFailed as exc:
+                    self.notes[job.key] = "failed"
+                    print(f"! {job.key}: {exc}", file=sys.stderr)
+                    live.remove(job)
+        for job in jobs:
+            figure = median_figure(figures[job.key]) if job in live else None
+            self.figures[job.key] = figure
+            if self.verbose:
+                shown = self.notes.get(job.key) or f"{figure.seconds:.3f} s, {figure.rss_mb:.0f} MB"  # type: ignore[union-attr]
+                print(f"  {job.key:<36} {shown}", file=sys.stderr, flush=True)
 
-    def startup(self) -> None:
-        self.job("--version", [*self.smb, "--version"])
-        self.job("--help", [*self.smb, "--help"])
+    def startup_and_log(self, log_sizes: list[int], sizes: list[int], pg: dict[int, str]) -> None:
+        """The floors, --version/--help, `log` at every size and `report --week`: all
+        judged against the import floors, so all measured in one interleaved group."""
+        jobs = [
+            Job("floor: python -c pass", [PYTHON, "-c", "pass"]),
+            Job("floor: import typer", [PYTHON, "-c", "import typer"]),
+            Job("floor: import stack", [PYTHON, "-c", "import typer, rich, sqlmodel, pendulum"]),
+            Job("--version", [*self.smb, "--version"]),
+            Job("--help", [*self.smb, "--help"]),
+        ]
+        for size in log_sizes:
+            target = self.work / f"log-{size}.db"
+            argv = [*self.smb, "--db", str(target), *LOG_ARGS, "--who", "person01", "-q"]
+            jobs.append(Job(f"log @{size:,}", argv, copier(generate.sqlite_store(size), target)))
+        for size in sizes:
+            db = ["--db", str(self.read_store(size))]
+            jobs.append(Job(f"report --week @{size:,}", [*self.smb, *db, "report", "--week"]))
+            if size in pg:
+                jobs.append(
+                    Job(
+                        f"pg report --week @{size:,}",
+                        [*self.smb, "--db", pg[size], "report", "--week"],
+                    )
+                )
+        self.together(jobs)
 
-    def log(self, size: int) -> None:
-        source = generate.sqlite_store(size)
-        target = self.work / f"log-{size}.db"
-        argv = [*self.smb, "--db", str(target), *LOG_ARGS, "--who", "person01", "-q"]
-        self.job(f"log @{size:,}", argv, prepare=copier(source, target))
-
-    def sqlite_size(self, size: int) -> None:
-        source = generate.sqlite_store(size)
+    def read_store(self, size: int) -> Path:
         store = self.work / f"read-{size}.db"
-        copier(source, store)()
+        if not store.exists():
+            copier(generate.sqlite_store(size), store)()
+        return store
+
+    def sqlite_size(self, size: int, pg_url: str | None) -> None:
+        """report --all, export and import at one size, each interleaved with its floor
+        (and its PostgreSQL twin)."""
+        store = self.read_store(size)
         db = ["--db", str(store)]
+        n = f"@{size:,}"
         floor_csv = self.work / f"floor-{size}.csv"
-        self.job(f"floor: sqlite3 GROUP BY @{size:,}", [PYTHON, str(FLOORS), "groupby", str(store)])
-        self.job(
-            f"floor: csv export @{size:,}",
-            [PYTHON, str(FLOORS), "csv-export", str(store), str(floor_csv)],
-        )
-        self.job(f"report --week @{size:,}", [*self.smb, *db, "report", "--week"])
-        self.job(f"report --all @{size:,}", [*self.smb, *db, "report", "--all"])
+        report = [
+            Job(f"floor: sqlite3 GROUP BY {n}", [PYTHON, str(FLOORS), "groupby", str(store)]),
+            Job(f"report --all {n}", [*self.smb, *db, "report", "--all"]),
+        ]
         export_csv = self.work / f"export-{size}.csv"
-        exported = self.job(
-            f"export csv @{size:,}",
-            [*self.smb, *db, "export", "--format", "csv"],
-            stdout_path=export_csv,
-        )
+        export = [
+            Job(
+                f"floor: csv export {n}",
+                [PYTHON, str(FLOORS), "csv-export", str(store), str(floor_csv)],
+            ),
+            Job(f"export csv {n}", [*self.smb, *db, "export", "--format", "csv"], None, export_csv),
+        ]
+        if pg_url is not None:
+            report.append(
+                Job(f"pg report --all {n}", [*self.smb, "--db", pg_url, "report", "--all"])
+            )
+            export.append(
+                Job(
+                    f"pg export csv {n}",
+                    [*self.smb, "--db", pg_url, "export", "--format", "csv"],
+                    None,
+                    self.work / f"pg-export-{size}.csv",
+                )
+            )
+        self.together(report)
+        self.together(export)
         # Import what smbalance exported; before `export` exists, the floor's equal CSV.
-        to_import = export_csv if exported is not None else floor_csv
+        to_import = export_csv if self.figures.get(f"export csv {n}") else floor_csv
         empty = self.work / "import.db"
         prepare = copier(generate.empty_store(), empty)
-        self.job(
-            f"floor: executemany import @{size:,}",
-            [PYTHON, str(FLOORS), "csv-import", str(to_import), str(empty)],
-            prepare=prepare,
-        )
-        self.job(
-            f"import csv @{size:,}",
-            [*self.smb, "--db", str(empty), "import", str(to_import), "--format", "csv"],
-            prepare=prepare,
-        )
+        imports = [
+            Job(
+                f"floor: executemany import {n}",
+                [PYTHON, str(FLOORS), "csv-import", str(to_import), str(empty)],
+                prepare,
+            ),
+            Job(
+                f"import csv {n}",
+                [*self.smb, "--db", str(empty), "import", str(to_import), "--format", "csv"],
+                prepare,
+            ),
+        ]
+        if pg_url is not None:
+            target = pg_empty_store(pg_url)
+            imports.append(
+                Job(
+                    f"pg import csv {n}",
+                    [*self.smb, "--db", target, "import", str(to_import), "--format", "csv"],
+                    lambda: pg_truncate(target),
+                )
+            )
+        self.together(imports)
 
-    def postgres_size(self, size: int) -> None:
-        url = pg_store(size)
-        db = ["--db", url]
-        self.job(f"pg report --week @{size:,}", [*self.smb, *db, "report", "--week"])
-        self.job(f"pg report --all @{size:,}", [*self.smb, *db, "report", "--all"])
-        self.job(
-            f"pg export csv @{size:,}",
-            [*self.smb, *db, "export", "--format", "csv"],
-            stdout_path=self.work / f"pg-export-{size}.csv",
-        )
+
+def pg_dsn(url: str) -> str:
+    return url.replace("postgresql+psycopg://", "postgresql://")
+
+
+def pg_admin() -> str:
+    return pg_dsn(pg_database_url("postgres"))
+
+
+def pg_database_url(name: str) -> str:
+    """`SMBALANCE_BENCH_PG_URL` with its database (if any) replaced by `name`."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    return urlunsplit(urlsplit(PG_URL)._replace(path=f"/{name}"))
 
 
 def pg_store(size: int) -> str:
-    """A PostgreSQL database holding the generated store (loaded once, then reused)."""
+    """A fresh PostgreSQL database holding the generated store (dropped by `pg_drop_all`)."""
     import psycopg
 
     name = f"smbalance_bench_{size}_{generate.cache_tag().replace('-', '_')}"
-    admin = PG_URL.replace("postgresql+psycopg://", "postgresql://").rstrip("/") + "/postgres"
-    url = PG_URL.rstrip("/") + f"/{name}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
-        if exists:
-            with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as db:
-                try:
-                    count = db.execute("SELECT count(*) FROM entry").fetchone()[0]
-                except psycopg.Error:
-                    count = -1
-            if count == size:
-                return url
-            conn.execute(f'DROP DATABASE "{name}"')
+    with psycopg.connect(pg_admin(), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
         conn.execute(f'CREATE DATABASE "{name}"')
+    CREATED_PG.append(name)
+    url = pg_database_url(name)
     generate.load_postgres(url, generate.sqlite_store(size))
     return url
+
+
+def pg_empty_store(url: str) -> str:
+    """An empty PostgreSQL store with the schema, for the import job."""
+    import psycopg
+
+    from smbalance.store import open_store
+
+    name = url.rsplit("/", 1)[1] + "_import"
+    with psycopg.connect(pg_admin(), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    CREATED_PG.append(name)
+    target = pg_database_url(name)
+    open_store(target).close()
+    return target
+
+
+def pg_truncate(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(pg_dsn(url), autocommit=True) as conn:
+        conn.execute("TRUNCATE entry, timer, change_row, change, person RESTART IDENTITY CASCADE")
+
+
+CREATED_PG: list[str] = []
+
+
+def pg_drop_all() -> None:
+    """Drop every database this run created."""
+    import psycopg
+
+    with psycopg.connect(pg_admin(), autocommit=True) as conn:
+        for name in CREATED_PG:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    CREATED_PG.clear()
 
 
 # ---- the table ----------------------------------------------------------------------
@@ -349,6 +469,9 @@ def rows(sizes: list[int], figures: dict[str, Figure | None], pg: bool) -> list[
                         lambda f, fl: fl is not None and f.seconds <= 2 * fl.seconds,
                     )
                 )
+            table.append(
+                Row(f"pg import csv {n}", f"import csv {n}", "(no target)", lambda f, _: None)
+            )
     return table
 
 
@@ -384,6 +507,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="runs per job (median)")
     parser.add_argument("--quick", action="store_true", help="N = 1,000, 1 run (smoke test)")
     parser.add_argument("--skip-pg", action="store_true", help="leave out PostgreSQL")
+    parser.add_argument(
+        "--keep-pg", action="store_true", help="keep the PostgreSQL databases it creates"
+    )
     parser.add_argument("--data-dir", type=Path, help="where generated stores are cached")
     args = parser.parse_args(argv)
     if args.data_dir:
@@ -394,17 +520,18 @@ def main(argv: list[str] | None = None) -> int:
     began = time.perf_counter()
     for size in log_sizes:
         generate.sqlite_store(size)
+    compile_package()
     with tempfile.TemporaryDirectory(prefix="smbalance-bench-") as tmp:
         bench = Bench(runs, Path(tmp))
         print(f"smbalance benchmarks: sizes {sizes}, {runs} run(s) each", file=sys.stderr)
-        bench.floors()
-        bench.startup()
-        for size in log_sizes:
-            bench.log(size)
-        for size in sizes:
-            bench.sqlite_size(size)
-            if not args.skip_pg:
-                bench.postgres_size(size)
+        try:
+            pg = {} if args.skip_pg else {size: pg_store(size) for size in sizes}
+            bench.startup_and_log(log_sizes, sizes, pg)
+            for size in sizes:
+                bench.sqlite_size(size, pg.get(size))
+        finally:
+            if not args.skip_pg and not args.keep_pg:
+                pg_drop_all()
         table = rows(log_sizes if len(log_sizes) > 1 else sizes, bench.figures, not args.skip_pg)
         # rows() names the log jobs by the log sizes; the size loop by the store sizes.
         table = [r for r in table if r.job in bench.figures]
