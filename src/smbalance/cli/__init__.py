@@ -4,6 +4,8 @@ from __future__ import annotations
 
 
 def main() -> None:
-    from smbalance.cli.app import app
+    import sys
 
-    app(prog_name="smbalance")
+    from smbalance.cli.app import app_for
+
+    app_for(sys.argv[1:])(prog_name="smbalance")
