@@ -7,7 +7,7 @@ import io
 import json
 from pathlib import Path
 
-from tests.conftest import fixed_clock
+from conftest import fixed_clock
 
 NOTE = 'call "ACME", then\nfollow up — café ☕ 日本'
 

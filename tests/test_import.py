@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from tests.conftest import fixed_clock
+
+from conftest import fixed_clock
 
 HEADER = "uid,id,person,category,start,end,seconds,note,tags\n"
 NOTE = 'comma, "quotes",\nnew line\r\n — ünïcødé 🚀 日本語 \u2028 \u0085 tab\t end'
@@ -74,7 +75,7 @@ def _seed(cli) -> None:  # type: ignore[no-untyped-def]
 def test_round_trip_through_an_empty_store(cli, tmp_path: Path, fmt: str) -> None:  # type: ignore[no-untyped-def]
     _seed(cli)
     exported = cli("export", "--format", fmt).stdout
-    from tests.conftest import Cli
+    from conftest import Cli
 
     other = Cli(db=str(tmp_path / "other.db"), runner=cli.runner)
     path = _csv(tmp_path, exported, f"dump.{fmt}")
@@ -88,8 +89,9 @@ def test_round_trip_through_an_empty_store(cli, tmp_path: Path, fmt: str) -> Non
 
 
 def test_round_trip_between_sqlite_and_postgresql(pg_url: str, tmp_path: Path) -> None:
-    from tests.conftest import Cli
     from typer.testing import CliRunner
+
+    from conftest import Cli
 
     runner = CliRunner()
     lite, pg = Cli(str(tmp_path / "a.db"), runner), Cli(pg_url, runner)
