@@ -297,3 +297,14 @@ def test_failed_change_leaves_no_journal_entry(store):
         store.log("alice", "sales", T0, T0 + H)
     store.undo()  # undoes the successful log, not the refused one
     assert store.entries() == []
+
+
+def test_entry_from_now_on_beside_a_running_timer_is_allowed_but_blocks_a_later_stop(store):
+    """A running timer is an entry from its start to now (SPEC *Overlaps*), no further."""
+    store.start_timer("alice", "sales", at=NOW_EPOCH - H)
+    store.log("alice", "marketing", NOW_EPOCH, NOW_EPOCH + H)
+    assert store.check() == []
+    store.clock = lambda: NOW_EPOCH + 30 * 60
+    with pytest.raises(OverlapError):
+        store.stop_timer("alice")
+    assert store.stop_timer("alice", at=NOW_EPOCH).seconds == H
