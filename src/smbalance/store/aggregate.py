@@ -115,6 +115,18 @@ class AggregateMixin(StoreBase):
             query = query.join(person_t, person_t.c.id == entry_t.c.person_id).where(
                 person_t.c.name.in_(list(people))
             )
+        else:
+            # MIN and MAX together in one SELECT make SQLite scan the table (0.13 s at
+            # 1M entries); apart, MIN(start) is one index probe and the last end is
+            # among the entries starting after MAX(start) - MAX(seconds): an index range.
+            latest = select(func.max(entry_t.c.start_utc)).scalar_subquery()
+            longest = select(func.max(entry_t.c.seconds)).scalar_subquery()
+            query = select(
+                select(func.min(entry_t.c.start_utc)).scalar_subquery(),
+                select(func.max(entry_t.c.end_utc))
+                .where(entry_t.c.start_utc >= latest - longest)
+                .scalar_subquery(),
+            )
         with self.read() as conn:
             first, last = conn.execute(query).one()
         return None if first is None else (int(first), int(last))
