@@ -56,6 +56,13 @@ class AggregateMixin(StoreBase):
         """Per person with time in [start, end): clipped sales and marketing seconds."""
         with self.read() as conn:
             longest = self.longest_entry(conn)
+            # A period that holds all of history (report --all) needs no clipping: summing
+            # the stored seconds is much cheaper than two CASEs per row.
+            span = self._time_span(conn)
+            if span is not None and start is not None and start <= span[0]:
+                start = None
+            if span is not None and end is not None and end >= span[1]:
+                end = None
             seconds = clipped_seconds(start, end)
             query = (
                 select(person_t.c.name, entry_t.c.category, func.sum(seconds))
@@ -110,6 +117,11 @@ class AggregateMixin(StoreBase):
 
     def time_span(self, people: Sequence[str] = ()) -> tuple[int, int] | None:
         """The first start and the last end of all entries (of `people`), or None."""
+        with self.read() as conn:
+            return self._time_span(conn, people)
+
+    @staticmethod
+    def _time_span(conn: Connection, people: Sequence[str] = ()) -> tuple[int, int] | None:
         query = select(func.min(entry_t.c.start_utc), func.max(entry_t.c.end_utc))
         if people:
             query = query.join(person_t, person_t.c.id == entry_t.c.person_id).where(
@@ -127,6 +139,5 @@ class AggregateMixin(StoreBase):
                 .where(entry_t.c.start_utc >= latest - longest)
                 .scalar_subquery(),
             )
-        with self.read() as conn:
-            first, last = conn.execute(query).one()
+        first, last = conn.execute(query).one()
         return None if first is None else (int(first), int(last))
