@@ -16,10 +16,9 @@ from smbalance.cli.params import (
     FromOpt,
     ToOpt,
     WhoMany,
-    complete_person,
     format_option,
-    parse_name,
     shown_as,
+    who_option,
 )
 
 EXPORT_FORMATS = ("csv", "json", "ndjson")
@@ -70,15 +69,9 @@ ImportFormatOpt = Annotated[
 ]
 ImportWho = Annotated[
     str | None,
-    typer.Option(
-        "--who",
-        "-w",
-        metavar="NAME",
-        parser=parse_name,
-        autocompletion=complete_person,
-        help="The person for entries that name none (default: config default_person, "
-        "else your login name).",
-        show_default=False,
+    who_option(
+        "The person for entries that name none (default: config default_person, "
+        "else your login name)."
     ),
 ]
 MapOpt = Annotated[

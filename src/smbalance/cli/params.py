@@ -152,30 +152,39 @@ CategoryOpt = Annotated[
         show_default=False,
     ),
 ]
+
+
+def who_option(help: str) -> Any:
+    """`--who NAME`: a checked person name, completed from the store."""
+    return typer.Option(
+        "--who",
+        "-w",
+        metavar="NAME",
+        parser=parse_name,
+        autocompletion=complete_person,
+        help=help,
+        show_default=False,
+    )
+
+
+def role_option() -> Any:
+    """`--role ROLE`: sales, marketing or both (or a prefix)."""
+    return typer.Option(
+        "--role",
+        "-r",
+        metavar="ROLE",
+        parser=parse_role,
+        autocompletion=complete_role,
+        help="sales, marketing or both.",
+        show_default=False,
+    )
+
+
 Who = Annotated[
     str | None,
-    typer.Option(
-        "--who",
-        "-w",
-        metavar="NAME",
-        parser=parse_name,
-        autocompletion=complete_person,
-        help="The person (default: config default_person, else your login name).",
-        show_default=False,
-    ),
+    who_option("The person (default: config default_person, else your login name)."),
 ]
-WhoMany = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--who",
-        "-w",
-        metavar="NAME",
-        parser=parse_name,
-        autocompletion=complete_person,
-        help="Only these people (repeatable).",
-        show_default=False,
-    ),
-]
+WhoMany = Annotated[list[str] | None, who_option("Only these people (repeatable).")]
 # A note is a reminder, not a document: a cap keeps a pasted file or a runaway script
 # from bloating every listing and export (import files hit the CSV field limit, 128 KiB).
 MAX_NOTE = 10_000

@@ -12,12 +12,11 @@ from smbalance.cli.context import state
 from smbalance.cli.params import (
     NameText,
     complete_person,
-    complete_role,
     format_option,
     parse_commission,
     parse_name,
-    parse_role,
     parse_target,
+    role_option,
 )
 
 people_app = typer.Typer(
@@ -34,18 +33,7 @@ Name = Annotated[
         help="The person's handle, e.g. alice.",
     ),
 ]
-RoleOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--role",
-        "-r",
-        metavar="ROLE",
-        parser=parse_role,
-        autocompletion=complete_role,
-        help="sales, marketing or both.",
-        show_default=False,
-    ),
-]
+RoleOpt = Annotated[str | None, role_option()]
 CommissionOpt = Annotated[
     int | None,
     typer.Option(
@@ -71,18 +59,7 @@ TargetOpt = Annotated[
 @people_app.command("add")
 def add(
     name: Name,
-    role: Annotated[
-        str,
-        typer.Option(
-            "--role",
-            "-r",
-            metavar="ROLE",
-            parser=parse_role,
-            autocompletion=complete_role,
-            help="sales, marketing or both.",
-            show_default=False,
-        ),
-    ],
+    role: Annotated[str, role_option()],
     commission: CommissionOpt = None,
     target: TargetOpt = None,
 ) -> None:
