@@ -10,13 +10,13 @@ from sqlalchemy import insert, select
 
 from smbalance.errors import Conflict
 from smbalance.models import entry_t, person_t
-from smbalance.store.base import StoreBase
+from smbalance.store.people import PeopleMixin
 
 if TYPE_CHECKING:  # every command imports the store; only `demo` needs the generator
     from smbalance.demo import DemoEntry, DemoPerson
 
 
-class DemoMixin(StoreBase):
+class DemoMixin(PeopleMixin):
     def fill_demo(self, team: Sequence[DemoPerson], entries: Sequence[DemoEntry]) -> int:
         """Add the team (people already present keep their seats) and the entries.
 
@@ -33,19 +33,9 @@ class DemoMixin(StoreBase):
             for person in team:
                 if person.name in ids:
                     continue
-                ids[person.name] = conn.execute(
-                    insert(person_t)
-                    .values(
-                        name=person.name,
-                        role=person.role,
-                        commission=person.commission,
-                        target=person.target,
-                        created_utc=ctx.now,
-                        updated_utc=ctx.now,
-                    )
-                    .returning(person_t.c.id)
-                ).scalar_one()
-                ctx.before("person", None, ids[person.name])
+                ids[person.name] = self._insert_person(
+                    ctx, person.name, person.role, person.commission, person.target
+                )
             rows = [
                 {
                     "uid": str(uuid.uuid4()),

@@ -51,6 +51,33 @@ class PeopleMixin(StoreBase):
         row = conn.execute(select(person_t).where(person_t.c.name == name)).first()
         return _record(row) if row else None
 
+    @staticmethod
+    def _insert_person(
+        ctx: ChangeContext,
+        name: str,
+        role: str,
+        commission: int,
+        target: int | None,
+        *,
+        journal: bool = True,
+    ) -> int:
+        """Insert a person and (unless the caller does it) journal them for `undo`."""
+        new_id = ctx.conn.execute(
+            insert(person_t)
+            .values(
+                name=name,
+                role=role,
+                commission=commission,
+                target=target,
+                created_utc=ctx.now,
+                updated_utc=ctx.now,
+            )
+            .returning(person_t.c.id)
+        ).scalar_one()
+        if journal:
+            ctx.before("person", None, new_id)
+        return new_id
+
     def _ensure_person(self, ctx: ChangeContext, name: str) -> tuple[PersonRecord, bool]:
         """The person, created with role `both` if unknown; True when created now."""
         found = self._person(ctx.conn, name)
@@ -58,18 +85,7 @@ class PeopleMixin(StoreBase):
             return found, False
         try:
             with ctx.conn.begin_nested():
-                new_id = ctx.conn.execute(
-                    insert(person_t)
-                    .values(
-                        name=name,
-                        role="both",
-                        commission=0,
-                        target=None,
-                        created_utc=ctx.now,
-                        updated_utc=ctx.now,
-                    )
-                    .returning(person_t.c.id)
-                ).scalar_one()
+                new_id = self._insert_person(ctx, name, "both", 0, None, journal=False)
         except IntegrityError:
             # Another process created the same person a moment ago: use theirs.
             found = self._person(ctx.conn, name)
@@ -86,19 +102,7 @@ class PeopleMixin(StoreBase):
                 raise Conflict(
                     f"{name} already exists; use `smbalance people set {name} …` to change them"
                 )
-            new_id = ctx.conn.execute(
-                insert(person_t)
-                .values(
-                    name=name,
-                    role=role,
-                    commission=commission,
-                    target=target,
-                    created_utc=ctx.now,
-                    updated_utc=ctx.now,
-                )
-                .returning(person_t.c.id)
-            ).scalar_one()
-            ctx.before("person", None, new_id)
+            new_id = self._insert_person(ctx, name, role, commission, target)
         return PersonRecord(id=new_id, name=name, role=role, commission=commission, target=target)
 
     def set_person(
