@@ -100,7 +100,7 @@ def test_config_set_rejects_bad_values_and_keeps_the_file(
     sqlite_cli("config", "set", "timezone", "UTC")
     before = cfg.read_bytes()
     result = sqlite_cli("config", "set", key, value)
-    assert result.exit_code == 1 and fragment in result.stderr
+    assert result.exit_code == 2 and fragment in result.stderr  # judged from the command line
     assert result.stderr.count("Error:") == 1
     assert cfg.read_bytes() == before
 

@@ -245,6 +245,8 @@ def set_value(path: Path, key: str, raw: str) -> Any:
         raise ConfigError(str(exc)) from None
     data = read_config(path)
     value: Any = _policy_value(key, raw) if key in POLICY_KEYS else raw.strip()
+    if key == "timezone":
+        value = check_timezone(raw)  # the canonical spelling: Europe/London
     if key == "week_start":
         value = WEEKDAYS[parse_week_start(raw)]
     if key == "default_person":

@@ -18,11 +18,20 @@ def _complete_key(incomplete: str) -> list[str]:
     return [k for k in KNOWN_KEYS if k.startswith(incomplete)]
 
 
+def _check_key(key: str) -> str:
+    """An unknown key is a usage error (exit 2): it is plain from the command line."""
+    from smbalance.config import KNOWN_KEYS
+
+    if key not in KNOWN_KEYS:
+        raise typer.BadParameter(f"unknown setting {key!r}; known: {', '.join(KNOWN_KEYS)}")
+    return key
+
+
 Key = Annotated[
     shown_as("key"),
     typer.Argument(
         metavar="KEY",
-        parser=str,
+        parser=_check_key,
         autocompletion=_complete_key,
         help="timezone, week_start, default_person, db, policy.floor …",
     ),
@@ -88,8 +97,12 @@ def set_(
       smbalance config set default_person alice
       smbalance config set policy.floor 30
     """
-    from smbalance.config import set_value
+    from smbalance.config import set_value, validate_value
 
+    try:
+        validate_value(key, value)
+    except ValueError as exc:  # a bad value is plain from the command line: exit 2
+        raise typer.BadParameter(str(exc), param_hint="VALUE") from None
     path = state().settings.config_path
     stored = set_value(path, key, value)
     print(f"{key} = {_masked(stored)} (in {path})")
