@@ -57,8 +57,12 @@ def _pg_admin(url: str):  # type: ignore[no-untyped-def]
 
     u = make_url(url)
     return psycopg.connect(
-        host=u.host or "127.0.0.1", port=u.port or 5432, user=u.username, password=u.password,
-        dbname=u.database or "postgres", autocommit=True,
+        host=u.host or "127.0.0.1",
+        port=u.port or 5432,
+        user=u.username,
+        password=u.password,
+        dbname=u.database or "postgres",
+        autocommit=True,
     )
 
 
