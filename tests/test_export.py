@@ -8,38 +8,13 @@ import json
 from pathlib import Path
 
 from conftest import fixed_clock
+from exchange_seed import seed_entries
 
 NOTE = 'call "ACME", then\nfollow up — café ☕ 日本'
 
 
 def _seed(cli) -> None:  # type: ignore[no-untyped-def]
-    cli(
-        "log",
-        "sales",
-        "--start",
-        "2026-11-23T09:00Z",
-        "--end",
-        "2026-11-23T10:30Z",
-        "--who",
-        "alice",
-        "--note",
-        NOTE,
-        "--tag",
-        "q4",
-        "--tag",
-        "lead",
-    )
-    cli(
-        "log",
-        "marketing",
-        "--start",
-        "2026-11-22T23:00Z",
-        "--end",
-        "2026-11-23T01:00Z",
-        "--who",
-        "bob",
-    )
-    cli("log", "m", "--start", "2026-11-01T08:00Z", "--end", "2026-11-01T08:45Z", "--who", "alice")
+    seed_entries(cli, NOTE)
 
 
 def test_csv_has_the_spec_header_order_quoting_and_utc(cli) -> None:  # type: ignore[no-untyped-def]

@@ -11,6 +11,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from conftest import fixed_clock
+from exchange_seed import seed_entries
 
 HEADER = "uid,id,person,category,start,end,seconds,note,tags\n"
 NOTE = 'comma, "quotes",\nnew line\r\n — ünïcødé 🚀 日本語 \u2028 \u0085 tab\t end'
@@ -31,44 +32,7 @@ def _rows(cli) -> list[list[str]]:  # type: ignore[no-untyped-def]
 
 
 def _seed(cli) -> None:  # type: ignore[no-untyped-def]
-    cli(
-        "log",
-        "sales",
-        "--start",
-        "2026-11-23T09:00Z",
-        "--end",
-        "2026-11-23T10:30Z",
-        "--who",
-        "alice",
-        "--note",
-        NOTE,
-        "--tag",
-        "q4",
-        "--tag",
-        "lead",
-    )
-    cli(
-        "log",
-        "marketing",
-        "--start",
-        "2026-11-22T23:00Z",
-        "--end",
-        "2026-11-23T01:00Z",
-        "--who",
-        "bob",
-    )
-    cli(
-        "log",
-        "m",
-        "--start",
-        "2026-11-01T08:00Z",
-        "--end",
-        "2026-11-01T08:45:30Z",
-        "--who",
-        "alice",
-        "--note",
-        "",
-    )
+    seed_entries(cli, NOTE, last_end="2026-11-01T08:45:30Z")  # ends off the minute
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "ndjson"])
