@@ -24,6 +24,7 @@ from smbalance.cli.params import (
     format_option,
     parse_duration,
     parse_note,
+    parse_tag,
     parse_when,
     shown_as,
 )
@@ -404,7 +405,12 @@ def edit(
     tag: Annotated[
         list[str] | None,
         typer.Option(
-            "--tag", "-t", metavar="TAG", help="Replace the tags (repeatable).", show_default=False
+            "--tag",
+            "-t",
+            metavar="TAG",
+            parser=parse_tag,
+            help="Replace the tags (repeatable).",
+            show_default=False,
         ),
     ] = None,
     clear_tags: Annotated[bool, typer.Option("--clear-tags", help="Remove all tags.")] = False,
@@ -420,13 +426,11 @@ def edit(
       smbalance edit 12 --duration 45m --note "shorter than I thought"
       smbalance edit 12 --start 09:00 --end 10:15
     """
-    from smbalance.cli.params import parse_tag
-
     if duration is not None and end is not None:
         raise typer.BadParameter("give --end or --duration, not both", param_hint="'--duration'")
     if start is not None and end is not None and end <= start:
         raise typer.BadParameter("the end must be after the start", param_hint="'--end'")
-    tags = [parse_tag(t) for t in tag] if tag else ([] if clear_tags else None)
+    tags = tag if tag else ([] if clear_tags else None)
     app = state()
     entry = app.store().edit(
         entry_id,
