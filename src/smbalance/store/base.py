@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import URL, Connection, Engine
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
 from smbalance.errors import SmbalanceError
 from smbalance.models import change_row_t, change_t, entry_t, person_t, timer_t
@@ -96,9 +96,7 @@ class StoreBase:
                 yield conn
         except SmbalanceError:
             raise
-        except IntegrityError as exc:
-            raise translate(exc, self.where) from None
-        except SQLAlchemyError as exc:
+        except SQLAlchemyError as exc:  # constraint violations included
             raise translate(exc, self.where) from None
 
     @contextmanager
