@@ -49,6 +49,24 @@ def test_first_write_says_where_it_created_the_store() -> None:
     assert "Created a new store" not in again.stderr
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("rm", "7", "--yes"),
+        ("edit", "1", "--note", "x"),
+        ("undo",),
+        ("stop", "--who", "bob"),
+        ("people", "set", "nobody", "--role", "sales"),
+    ],
+)
+def test_a_failing_first_command_says_only_its_error(args: tuple[str, ...]) -> None:
+    # The store is opened before the command finds the fault, but stderr stays the one
+    # line scripts look for; the creation notice is for commands that worked.
+    result = run(*args)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: "), result.stderr
+
+
 def test_help_lists_commands_grouped_with_one_line_summaries() -> None:
     result = run("--help")
     assert result.returncode == 0

@@ -54,10 +54,14 @@ class SmbalanceGroup(TyperGroup):
 
     def invoke(self, ctx: Any) -> Any:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
         except SmbalanceError as exc:
             raise fail(exc.message, exc.exit_code) from None
-        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        except typer.Exit as exc:
+            if exc.exit_code == 0:
+                state().succeeded()
+            raise
+        except (typer.Abort, KeyboardInterrupt):
             raise
         except BrokenPipeError:
             # The reader went away (`smbalance entries | head`): nothing is wrong with the
@@ -71,6 +75,9 @@ class SmbalanceGroup(TyperGroup):
                 f"unexpected {type(exc).__name__}: {exc}. This is a bug; please report it "
                 "(set SMBALANCE_DEBUG=1 to see the traceback)"
             ) from None
+        else:
+            state().succeeded()
+            return result
         finally:
             state().close()
 

@@ -31,6 +31,8 @@ class AppState:
     _settings: Settings | None = field(default=None, repr=False)
     _store: Store | None = field(default=None, repr=False)
     _now: int | None = field(default=None, repr=False)
+    # Said only once the command has succeeded: a failure's stderr is its one Error line.
+    _on_success: list[str] = field(default_factory=list, repr=False)
 
     @property
     def settings(self) -> Settings:
@@ -94,7 +96,7 @@ class AppState:
             )
             store.format_instant = self.format_instant  # type: ignore[method-assign]
             if store.created:
-                notice(f"Created a new store at {store.where}")
+                self._on_success.append(f"Created a new store at {store.where}")
             migration = store.migration
             if migration is not None and migration.from_revision is not None:
                 copy = (
@@ -106,6 +108,12 @@ class AppState:
                 )
             self._store = store
         return self._store
+
+    def succeeded(self) -> None:
+        """Say what was kept back until the command had worked."""
+        for message in self._on_success:
+            notice(message)
+        self._on_success.clear()
 
     def close(self) -> None:
         if self._store is not None:
