@@ -102,7 +102,7 @@ def set_(
     try:
         validate_value(key, value)
     except ValueError as exc:  # a bad value is plain from the command line: exit 2
-        raise typer.BadParameter(str(exc), param_hint="VALUE") from None
+        raise typer.BadParameter(str(exc), param_hint="'VALUE'") from None
     path = state().settings.config_path
     stored = set_value(path, key, value)
     print(f"{key} = {_masked(stored)} (in {path})")

@@ -77,7 +77,7 @@ def report(
         chosen.append("--from/--to")
     if len(chosen) > 1:
         raise typer.BadParameter(
-            f"choose one period, not {' and '.join(chosen)}", param_hint="PERIOD"
+            f"choose one period, not {' and '.join(chosen)}", param_hint="'PERIOD'"
         )
     if save is not None and save.suffix.lower() not in (".svg", ".html"):
         raise typer.BadParameter(

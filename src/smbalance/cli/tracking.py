@@ -147,7 +147,7 @@ def _fix_times(
     given = sum(x is not None for x in (duration, start, end))
     if given == 3 and end - start != duration:  # type: ignore[operator]
         raise typer.BadParameter(
-            "DURATION, --start and --end disagree; give any two of them", param_hint="DURATION"
+            "DURATION, --start and --end disagree; give any two of them", param_hint="'DURATION'"
         )
     if start is not None and end is not None:
         begin, finish = start, end
@@ -164,7 +164,7 @@ def _fix_times(
             "give a DURATION (e.g. 1h30m), or --start and --end (e.g. --start 09:00 --end 10:30)"
             if end is None
             else "--end needs a DURATION or --start too",
-            param_hint="DURATION",
+            param_hint="'DURATION'",
         )
     if finish <= begin:
         raise typer.BadParameter("the end must be after the start", param_hint="'--start'/'--end'")
