@@ -256,6 +256,17 @@ def test_markdown_and_trend_weeks(cli) -> None:  # type: ignore[no-untyped-def]
     assert "| **team** |  |  | 16h | 9h | 25h | **36.0%** | 25% floor |" in text
 
 
+def test_the_longest_trend_the_help_allows(cli) -> None:  # type: ignore[no-untyped-def]
+    # 520 weeks is more periods than SQLite takes in one compound SELECT (500).
+    span(cli, "ann", "marketing", "2016-12-14", 9 * H, 10 * H)
+    span(cli, "ann", "sales", "2026-11-23", 9 * H, 11 * H)
+    trend = report(cli, "--trend-weeks", "520")["trend"]
+    assert len(trend) == 520
+    assert (trend[0]["week"], trend[-1]["week"]) == ("2016-W50", "2026-W48")
+    assert [w["week"] for w in trend if w["marketing_seconds"]] == ["2016-W50"]
+    assert trend[-1]["sales_seconds"] == 2 * H
+
+
 @pytest.mark.parametrize("suffix", ["svg", "html"])
 def test_save(sqlite_cli, tmp_path, suffix) -> None:  # type: ignore[no-untyped-def]
     balanced_team(sqlite_cli)

@@ -19,6 +19,8 @@ from smbalance.domain import SalesMarketingSeconds
 from smbalance.models import entry_t, person_t
 from smbalance.store.base import StoreBase
 
+UNION_LIMIT = 400  # periods per statement; SQLite's compound SELECT limit is 500
+
 
 @dataclass(frozen=True)
 class Split(SalesMarketingSeconds):
@@ -109,7 +111,13 @@ class AggregateMixin(StoreBase):
                         person_t.c.name.in_(list(people))
                     )
                 parts.append(part)
-            rows = conn.execute(union_all(*parts)).all()
+            # SQLite refuses a compound SELECT of more than 500 terms, and ten years of
+            # weekly trend is 520: long series go in a few statements, one snapshot.
+            rows = [
+                row
+                for first in range(0, len(parts), UNION_LIMIT)
+                for row in conn.execute(union_all(*parts[first : first + UNION_LIMIT]))
+            ]
         totals = [[0, 0] for _ in bounds]
         for slot, category, seconds in rows:
             totals[int(slot)][0 if category == "sales" else 1] = int(seconds)
