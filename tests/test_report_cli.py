@@ -275,3 +275,25 @@ def test_save(sqlite_cli, tmp_path, suffix) -> None:  # type: ignore[no-untyped-
     assert result.exit_code == 0
     json.loads(result.stdout)  # stdout stays the JSON
     assert "alice" in target.read_text()
+
+
+@pytest.mark.parametrize(
+    ("where", "says"),
+    [("missing/report.svg", "does not exist"), ("folder.svg", "is a directory")],
+)
+def test_save_where_it_cannot_write_is_one_clean_error(sqlite_cli, tmp_path, where, says) -> None:  # type: ignore[no-untyped-def]
+    balanced_team(sqlite_cli)
+    (tmp_path / "folder.svg").mkdir()
+    result = sqlite_cli("report", "--save", str(tmp_path / where))
+    assert result.exit_code == 1
+    assert result.stdout == ""  # refused before printing half a success
+    assert result.stderr.startswith("Error: cannot write") and says in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_save_onto_a_full_disk_is_one_clean_error(sqlite_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    full = tmp_path / "report.svg"
+    full.symlink_to("/dev/full")  # every write fails with "No space left on device"
+    result = sqlite_cli("report", "--save", str(full))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == f"Error: cannot write {full}: No space left on device"

@@ -9,6 +9,7 @@ import typer
 
 from smbalance.cli.context import state
 from smbalance.cli.params import FromOpt, ToOpt, WhoMany, format_option
+from smbalance.errors import SmbalanceError
 
 if TYPE_CHECKING:
     from smbalance.cli.context import AppState
@@ -83,6 +84,8 @@ def report(
         raise typer.BadParameter(
             f"{save} must end in .svg or .html (e.g. report.svg)", param_hint="'--save'"
         )
+    if save is not None:
+        _check_writable(save)
     app = state()
     store = app.store()
     people = sorted(set(who or []))
@@ -168,7 +171,20 @@ def show_report(result: Report, fmt: str, save: Path | None) -> None:
     if fmt == "table" or save is not None:
         from smbalance.render.report import print_report
 
-        print_report(result, state().format_instant, show=fmt == "table", save=save)
+        try:
+            print_report(result, state().format_instant, show=fmt == "table", save=save)
+        except OSError as exc:
+            raise SmbalanceError(f"cannot write {save}: {exc.strerror or exc}") from None
+
+
+def _check_writable(save: Path) -> None:
+    """Refuse a --save that cannot be written before anything is printed."""
+    if save.is_dir():
+        raise SmbalanceError(f"cannot write {save}: it is a directory; give a file name")
+    if not save.parent.is_dir():
+        raise SmbalanceError(
+            f"cannot write {save}: directory {save.parent} does not exist; create it first"
+        )
 
 
 def register(app: typer.Typer) -> None:
