@@ -55,6 +55,17 @@ def test_failures_are_one_error_line_without_traceback(tmp_path, args, code):
     assert sum(line.startswith("Error:") for line in result.stderr.splitlines()) == 1
 
 
+def test_an_ascii_only_output_gets_a_clean_error_with_the_fix(tmp_path):
+    db = str(tmp_path / "s.db")
+    assert run("--db", db, "log", "sales", "1h", "--who", "alice", "--note", "café").returncode == 0
+    result = run("--db", db, "entries", env_extra={"PYTHONIOENCODING": "ascii"})
+    assert result.returncode == 1
+    assert result.stderr == (
+        "Error: the output's encoding (ascii) cannot write U+00E9; set PYTHONIOENCODING=utf-8 "
+        "(or use a UTF-8 locale) and run the command again\n"
+    )
+
+
 def test_default_store_is_private(tmp_path):
     result = run("log", "sales", "1h", "--who", "alice")
     assert result.returncode == 0, result.stderr

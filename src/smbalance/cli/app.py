@@ -68,6 +68,12 @@ class SmbalanceGroup(TyperGroup):
             # store, so no error line; stdout goes to /dev/null so the exit flush is quiet.
             _silence_stdout()
             raise typer.Exit(1) from None
+        except UnicodeEncodeError as exc:
+            raise fail(
+                f"the output's encoding ({exc.encoding}) cannot write "
+                f"U+{ord(exc.object[exc.start]):04X}; set PYTHONIOENCODING=utf-8 "
+                "(or use a UTF-8 locale) and run the command again"
+            ) from None
         except Exception as exc:
             if os.environ.get("SMBALANCE_DEBUG") or type(exc).__module__.startswith("typer."):
                 raise
