@@ -35,11 +35,19 @@ class OverlapError(Conflict):
 
 
 class ImportFailed(SmbalanceError):
-    """An import file has bad rows; nothing was written."""
+    """An import file has bad rows; nothing was written.
 
-    def __init__(self, message: str, problems: list[str] | None = None) -> None:
-        super().__init__(message)
+    The message is one line like every error, so the problems (each with its line or
+    index) are part of it, set apart by `` | `` since a problem may hold a ``;``:
+    ``a.csv has 2 problems: line 3: … | line 5: …. Nothing was imported``.
+    """
+
+    def __init__(
+        self, summary: str, problems: list[str] | None = None, *, then: str = "nothing was imported"
+    ) -> None:
         self.problems = problems or []
+        listed = f": {' | '.join(self.problems)}" if self.problems else ""
+        super().__init__(f"{summary}{listed}. {then[:1].upper()}{then[1:]}")
 
 
 class ConfigError(SmbalanceError):

@@ -32,6 +32,7 @@ __all__ = [
     "from_epoch",
     "iso_utc",
     "local_timezone",
+    "local_to_utc",
     "parse_duration",
     "parse_iso_utc",
     "parse_timezone",
@@ -217,6 +218,13 @@ def _resolve_local(wall: dt.datetime, zone: ZoneInfo, text: str) -> dt.datetime:
             "for the DST change; use a time before or after the gap"
         )
     return found[0]
+
+
+def local_to_utc(wall: dt.datetime, tz: str, text: str) -> dt.datetime:
+    """Naive local ``wall`` time in zone ``tz`` as a UTC instant, by the spec's rules: a
+    time in a spring-forward gap is a ParseError (naming ``text``), an ambiguous one
+    means the first occurrence."""
+    return _as_utc(_resolve_local(wall, _zone(tz), text))
 
 
 def _format_offset(offset: dt.timedelta) -> str:

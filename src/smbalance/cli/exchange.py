@@ -207,17 +207,8 @@ def import_(
       smbalance import ~/.config/watson/frames --who alice --map acme=sales
       timew export | smbalance import - --format timewarrior --map blog=marketing
     """
-    from smbalance.cli.app import fail
-    from smbalance.errors import ImportFailed
-
-    try:
-        with _cyclic_gc_paused():
-            _import(file, fmt, who, mapping or [], dry_run=dry_run, allow_overlap=allow_overlap)
-    except ImportFailed as exc:
-        error = fail(exc.message)
-        for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
-        raise error from None
+    with _cyclic_gc_paused():
+        _import(file, fmt, who, mapping or [], dry_run=dry_run, allow_overlap=allow_overlap)
 
 
 @contextmanager
@@ -246,11 +237,9 @@ def _import(
     source = "stdin" if file == "-" else file
     with _open_input(file) as stream:
         try:
-            result = read_stream(stream, fmt, None if file == "-" else file)
+            result = read_stream(stream, fmt, None if file == "-" else file, zone=state().timezone)
         except ReadError as exc:
-            raise ImportFailed(f"{source}: {exc}; nothing was imported") from None
-    for pos in result.running:
-        notice(f"Skipped the running interval at {result.unit} {pos} (no end yet)")
+            raise ImportFailed(f"{source}: {exc}") from None
     app = state()
     store = app.store()
     resolve(
@@ -262,11 +251,12 @@ def _import(
     if result.problems:
         count = result.problems.count
         raise ImportFailed(
-            f"{source} has {count} {'problem' if count == 1 else 'problems'} "
-            f"({result.fmt}); nothing was imported",
+            f"{source} has {count} {'problem' if count == 1 else 'problems'} ({result.fmt})",
             result.problems.listing(),
         )
     _write(store, result, source, **options)
+    for pos in result.running:  # said after success: a failure's stderr is one line
+        notice(f"Skipped the running interval at {result.unit} {pos} (no end yet)")
 
 
 def _write(store, result, source: str, *, dry_run: bool, allow_overlap: bool) -> None:  # type: ignore[no-untyped-def]

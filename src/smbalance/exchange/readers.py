@@ -25,7 +25,7 @@ from typing import Any, BinaryIO, NoReturn
 from smbalance.domain import CATEGORIES, NAME_RE, TAG_RE, parse_category
 
 IMPORT_FORMATS = ("csv", "json", "ndjson", "watson", "timewarrior")
-SHOWN_PROBLEMS = 20
+SHOWN_PROBLEMS = 10  # in the one Error line; the count says how many more
 KEPT_PROBLEMS = 1000  # beyond this only the count grows: a broken 1M-row file stays cheap
 CSV_COLUMNS = ("uid", "id", "person", "category", "start", "end", "seconds", "note", "tags")
 CSV_REQUIRED = ("category", "start", "end")
@@ -155,17 +155,20 @@ def read(data: bytes, fmt: str | None, name: str | None = None) -> ReadResult:
     return read_stream(io.BytesIO(data), fmt, name)
 
 
-def read_stream(stream: BinaryIO, fmt: str | None, name: str | None = None) -> ReadResult:
+def read_stream(
+    stream: BinaryIO, fmt: str | None, name: str | None = None, zone: str | None = None
+) -> ReadResult:
     """Read an import file from a seekable binary stream. `fmt` None: guess it from
-    `name` and the content.  CSV and NDJSON are parsed as they are decoded."""
+    `name` and the content.  CSV and NDJSON are parsed as they are decoded.  Instants
+    of our formats without an offset are local times in `zone` (None: refused)."""
     head = check_bytes(stream)
     stream.seek(0)
     fmt = fmt or guess_format(name, head)
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     if fmt == "csv":
-        return _read_csv(text)
+        return _read_csv(text, zone)
     if fmt == "ndjson":
-        return _read_ndjson(text)
+        return _read_ndjson(text, zone)
     items = _load_json_array(text.read(), fmt)
     if fmt == "json":
         fmt = _which_json(items)
@@ -173,7 +176,7 @@ def read_stream(stream: BinaryIO, fmt: str | None, name: str | None = None) -> R
         return _read_watson(items)
     if fmt == "timewarrior":
         return _read_timewarrior(items)
-    return _read_objects(enumerate(items), Problems(unit="index"), "json")
+    return _read_objects(enumerate(items), Problems(unit="index"), "json", zone)
 
 
 def _load_json_array(text: str, fmt: str) -> list[Any]:
@@ -210,8 +213,9 @@ def _which_json(items: list[Any]) -> str:
 # ---- fields ------------------------------------------------------------------------------
 
 
-def parse_iso(text: Any, what: str) -> int:
-    """An ISO 8601 instant with Z or an offset → epoch seconds."""
+def parse_iso(text: Any, what: str, zone: str | None = None) -> int:
+    """An ISO 8601 instant → epoch seconds.  Without Z or an offset it is a local time in
+    `zone` (the configured timezone), as everywhere else a person types a time."""
     if not isinstance(text, str) or not text.strip():
         raise ValueError(f"{what} is missing")
     try:
@@ -221,7 +225,11 @@ def parse_iso(text: Any, what: str) -> int:
             f"{what} {text!r} is not an ISO 8601 instant (e.g. 2026-11-27T14:00:00Z)"
         ) from None
     if instant.tzinfo is None:
-        raise ValueError(f"{what} {text!r} has no time zone; write it in UTC with Z, e.g. {text}Z")
+        if zone is None:
+            raise ValueError(f"{what} {text!r} has no time zone; write it with Z, e.g. {text}Z")
+        from smbalance.timeparse import local_to_utc
+
+        return int(local_to_utc(instant, zone, f"{what} {text.strip()}").timestamp())
     return int(instant.timestamp())
 
 
@@ -296,20 +304,21 @@ def _known_category(text: str) -> str | None:
 _CATEGORY_OBJECTS = {name: name for name in CATEGORIES}
 
 
-def _entry(pos: int, get: Callable[[str], Any]) -> ImportRow:
-    """One row of our own shape; ValueError names the first bad field."""
+def _entry(pos: int, get: Callable[[str], Any], zone: str | None = None) -> ImportRow:
+    """One row of our own shape; ValueError names the first bad field.  `id` and
+    `seconds` are not kept (the spec ignores them), but a `seconds` that disagrees with
+    start and end is an error."""
     category_text = _text(get("category"), "category").strip()
     if not category_text:
         raise ValueError("category is missing")
     category = _known_category(category_text)
-    start = parse_iso(get("start"), "start")
-    end = parse_iso(get("end"), "end")
+    start = parse_iso(get("start"), "start", zone)
+    end = parse_iso(get("end"), "end", zone)
     if end <= start:
         raise ValueError(f"end {get('end')} is not after start {get('start')}")
     seconds = _whole(get("seconds"), "seconds")
     if seconds is not None and seconds != end - start:
         raise ValueError(f"seconds {seconds} disagrees with start and end ({end - start})")
-    _whole(get("id"), "id")  # ignored, but a garbled id is a sign of a garbled row
     return ImportRow(
         pos=pos,
         uid=_uid(get("uid")),
@@ -326,7 +335,7 @@ def _entry(pos: int, get: Callable[[str], Any]) -> ImportRow:
 # ---- our formats -----------------------------------------------------------------------
 
 
-def _read_csv(text: Iterable[str]) -> ReadResult:
+def _read_csv(text: Iterable[str], zone: str | None = None) -> ReadResult:
     problems = Problems(unit="line")
     reader = csv.reader(text, strict=True)
     try:
@@ -359,7 +368,7 @@ def _read_csv(text: Iterable[str]) -> ReadResult:
             except ValueError:
                 pass  # the general path below says what is wrong, in its own words
         try:
-            rows.append(_entry(pos, dict(zip(header, fields, strict=True)).get))
+            rows.append(_entry(pos, dict(zip(header, fields, strict=True)).get, zone))
         except ValueError as exc:
             problems.add(pos, str(exc))
     return ReadResult("csv", rows, problems)
@@ -388,7 +397,7 @@ def _csv_fast_path(header: list[str]) -> Callable[[int, list[str]], ImportRow] |
     """
     if sorted(header) != sorted(CSV_COLUMNS):
         return None
-    (uid_at, id_at, person_at, category_at, start_at, end_at, seconds_at, note_at, tags_at) = (
+    (uid_at, _id, person_at, category_at, start_at, end_at, seconds_at, note_at, tags_at) = (
         header.index(name) for name in CSV_COLUMNS
     )
     categories = {name: name for name in CATEGORIES}
@@ -410,11 +419,9 @@ def _csv_fast_path(header: list[str]) -> Callable[[int, list[str]], ImportRow] |
         if category is None:
             raise _Unusual
         start, end = instant(fields[start_at]), instant(fields[end_at])
-        seconds, entry_id, note = fields[seconds_at], fields[id_at], fields[note_at]
+        seconds, note = fields[seconds_at], fields[note_at]
         if end <= start or (seconds and int(seconds) != end - start) or "\x00" in note:
             raise _Unusual
-        if entry_id:
-            int(entry_id)  # a garbled id is a sign of a garbled row: the general path says so
         uid = fields[uid_at] or None
         if uid is not None and CANONICAL_UID.fullmatch(uid) is None:
             raise _Unusual
@@ -451,7 +458,7 @@ def _check_header(header: list[str]) -> None:
         raise ReadError(f"line 1: {'; '.join(parts)}; {expected}")
 
 
-def _read_ndjson(text: Iterable[str]) -> ReadResult:
+def _read_ndjson(text: Iterable[str], zone: str | None = None) -> ReadResult:
     problems = Problems(unit="line")
 
     def objects() -> Iterable[tuple[int, Any]]:
@@ -467,10 +474,12 @@ def _read_ndjson(text: Iterable[str]) -> ReadResult:
             except RecursionError:
                 problems.add(number, "JSON nested too deeply")
 
-    return _read_objects(objects(), problems, "ndjson")
+    return _read_objects(objects(), problems, "ndjson", zone)
 
 
-def _read_objects(items: Iterable[tuple[int, Any]], problems: Problems, fmt: str) -> ReadResult:
+def _read_objects(
+    items: Iterable[tuple[int, Any]], problems: Problems, fmt: str, zone: str | None = None
+) -> ReadResult:
     rows: list[ImportRow] = []
     for pos, item in items:
         if not isinstance(item, dict):
@@ -481,7 +490,7 @@ def _read_objects(items: Iterable[tuple[int, Any]], problems: Problems, fmt: str
             problems.add(pos, f"unknown field {unknown[0][:40]!r}")
             continue
         try:
-            rows.append(_entry(pos, item.get))
+            rows.append(_entry(pos, item.get, zone))
         except ValueError as exc:
             problems.add(pos, str(exc))
     return ReadResult(fmt, rows, problems)

@@ -30,7 +30,7 @@ INSERT_BATCH = 5000
 LOOKUP_BATCH = 500  # values per IN (…) probe: well under every driver's parameter limit
 IMPORT_CACHE_KIB = 64 << 10  # SQLite page cache while importing (see _write_import)
 DEFAULT_CACHE_PAGES = -2000  # SQLite's default, 2,000 KiB, restored afterwards
-SHOWN_OVERLAPS = 20
+SHOWN_OVERLAPS = 10
 IMPORT_COLUMNS = (
     "uid",
     "person_id",
@@ -343,8 +343,9 @@ def _refuse_overlaps(
         more = [f"… and {count - len(problems)} more"] if count > len(problems) else []
         raise ImportFailed(
             f"{count} {'entry overlaps' if count == 1 else 'entries overlap'} other time of "
-            "the same person; nothing was imported. Fix the rows, or use --allow-overlap",
+            "the same person",
             problems + more,
+            then="nothing was imported; fix the rows, or use --allow-overlap",
         )
 
 
