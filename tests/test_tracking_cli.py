@@ -175,6 +175,37 @@ def test_start_switch_stop_status(cli):
     assert "No timer is running" in table.stdout and "alice" in table.stdout
 
 
+def test_timer_commands_within_one_second_all_succeed(cli):
+    # Every command here runs at the same "now", as fast scripts do: a timer stopped
+    # in its first second keeps that second, and the next start begins after it.
+    for command in (
+        ("start", "sales"),
+        ("stop",),
+        ("start", "sales"),
+        ("start", "marketing"),  # a switch in the same second
+        ("stop",),
+        ("start", "s"),
+    ):
+        result = cli(*command, "--who", "ann")
+        assert result.exit_code == 0, (command, result.stderr)
+    assert cli("stop", "--who", "ann").exit_code == 0
+    day = "2026-11-27T14:05"
+    assert spans(cli) == [
+        ("ann", "sales", f"{day}:03Z", f"{day}:04Z"),
+        ("ann", "marketing", f"{day}:02Z", f"{day}:03Z"),
+        ("ann", "sales", f"{day}:01Z", f"{day}:02Z"),
+        ("ann", "sales", f"{day}:00Z", f"{day}:01Z"),
+    ]
+    logged = cli("log", "marketing", "1h", "--who", "ann")  # ends now, before them
+    assert logged.exit_code == 0 and "13:05 – 14:05" in logged.stdout
+
+
+def test_a_stop_at_the_start_itself_is_still_refused(cli):
+    cli("start", "sales", "--at", "13:00", "--who", "ann")
+    assert_error(cli("stop", "--at", "13:00", "--who", "ann"), 1, "after")
+    assert_error(cli("start", "marketing", "--at", "13:00", "--who", "ann"), 1, "after")
+
+
 def test_stop_and_cancel_without_timer(cli):
     assert_error(cli("stop", "--who", "alice"), 1, "no running timer")
     assert_error(cli("cancel", "--who", "alice"), 1, "no running timer")

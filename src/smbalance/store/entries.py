@@ -22,6 +22,10 @@ from smbalance.models import entry_t, person_t, timer_t
 from smbalance.store.base import ChangeContext
 from smbalance.store.people import PeopleMixin
 
+# How far past "now" a start without --at may move to clear time saved this very second
+# (see `_after_this_seconds_work`); a handful of rapid commands, never a planned entry.
+SAME_SECOND_SLACK = 10
+
 ENTRY_COLUMNS = (
     entry_t.c.id,
     entry_t.c.uid,
@@ -339,6 +343,7 @@ class EntriesMixin(PeopleMixin):
         person was created now.
         """
         with self.change("start") as ctx:
+            implicit = at is None
             at = ctx.now if at is None else at
             if at > ctx.now:
                 raise Conflict(
@@ -347,6 +352,8 @@ class EntriesMixin(PeopleMixin):
                 )
             who, created = self._ensure_person(ctx, person)
             self.lock_person(ctx.conn, who.id)
+            if implicit:
+                at = self._after_this_seconds_work(ctx, who.id, at)
             saved = self._switch(ctx, who.id, person, at)
             self._refuse_overlap(
                 self._busy(
@@ -367,6 +374,36 @@ class EntriesMixin(PeopleMixin):
             )
             ctx.summary.append(f"started {category} for {person}")
         return TimerRecord(person, category, at, note, list(dict.fromkeys(tags))), saved, created
+
+    def _after_this_seconds_work(self, ctx: ChangeContext, person_id: int, at: int) -> int:
+        """Where a timer started "now" begins, at the store's one-second resolution.
+
+        Commands run faster than the clock ticks: `start sales; start marketing` or
+        `stop; start` often happen in one second.  A timer stopped in the second it
+        started is saved as that whole second, so "now" may already be taken: a start
+        without --at then begins when this second's timer or entry ends, a second or
+        two ahead, instead of refusing an overlap nobody could see.
+        """
+        timer = ctx.conn.execute(
+            select(timer_t.c.start_utc).where(timer_t.c.person_id == person_id)
+        ).first()
+        if timer is not None and timer.start_utc >= at:
+            return timer.start_utc + 1
+        limit = at + SAME_SECOND_SLACK
+        while True:  # past each entry this second's commands saved (a few at most)
+            latest = ctx.conn.execute(
+                select(entry_t.c.end_utc, entry_t.c.created_utc)
+                .where(entry_t.c.person_id == person_id, entry_t.c.start_utc <= at)
+                .order_by(entry_t.c.person_id.desc(), entry_t.c.start_utc.desc())
+                .limit(1)
+            ).first()
+            if (
+                latest is None
+                or latest.created_utc < ctx.now
+                or not at < latest.end_utc <= limit
+            ):
+                return at
+            at = latest.end_utc
 
     def _switch(
         self, ctx: ChangeContext, person_id: int, person: str, at: int
@@ -414,6 +451,7 @@ class EntriesMixin(PeopleMixin):
         self, person: str, *, at: int | None = None, note: str | None = None
     ) -> EntryRecord:
         with self.change("stop") as ctx:
+            implicit = at is None
             at = ctx.now if at is None else at
             who = self._person(ctx.conn, person)
             if who is not None:
@@ -428,6 +466,8 @@ class EntriesMixin(PeopleMixin):
                 )
             if at > ctx.now:
                 raise Conflict("a timer cannot stop in the future; leave out --at to stop it now")
+            if implicit:  # stopped in the second it started: it ran, so keep that second
+                at = max(at, timer["start_utc"] + 1)
             if at <= timer["start_utc"]:
                 raise Conflict(
                     f"the timer started at {self.format_instant(timer['start_utc'])}; "
