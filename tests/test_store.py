@@ -130,7 +130,10 @@ def test_running_timer_counts_as_an_entry_until_now(store):
 def test_edit_moves_and_checks_overlap_excluding_itself(store):
     a, _ = store.log("alice", "sales", T0, T0 + H)
     b, _ = store.log("alice", "sales", T0 + 2 * H, T0 + 3 * H)
-    edited = store.edit(a.id, seconds=2 * H, note="longer", tags=["x"], category="marketing")
+    edited, created = store.edit(
+        a.id, seconds=2 * H, note="longer", tags=["x"], category="marketing"
+    )
+    assert not created
     assert (edited.end_utc - T0, edited.note, edited.tags, edited.category) == (
         2 * H,
         "longer",
@@ -144,8 +147,10 @@ def test_edit_moves_and_checks_overlap_excluding_itself(store):
 
 def test_edit_to_another_person(store):
     a, _ = store.log("alice", "sales", T0, T0 + H)
-    moved = store.edit(a.id, person="bob")
+    moved, created = store.edit(a.id, person="bob")
     assert moved.person == "bob" and store.entries(people=["alice"]) == []
+    assert created and store.person("bob").role == "both"
+    assert store.edit(a.id, person="alice") == (store.entry(a.id), False)
 
 
 def test_edit_and_remove_unknown_ids(store):

@@ -206,6 +206,15 @@ def test_a_stop_at_the_start_itself_is_still_refused(cli):
     assert_error(cli("start", "marketing", "--at", "13:00", "--who", "ann"), 1, "after")
 
 
+def test_explicit_times_over_a_running_timer_are_refused_naming_it(cli):
+    cli("start", "sales", "--at", "13:00", "--who", "alice")
+    assert_error(
+        cli("log", "marketing", "--start", "13:30", "--end", "13:45", "--who", "alice"),
+        1,
+        "would overlap alice's running timer (since 2026-11-27 13:00); stop or cancel",
+    )
+
+
 def test_stop_and_cancel_without_timer(cli):
     assert_error(cli("stop", "--who", "alice"), 1, "no running timer")
     assert_error(cli("cancel", "--who", "alice"), 1, "no running timer")
@@ -302,7 +311,9 @@ def test_edit_changes_fields(cli):
     )
     cli("edit", "1", "--start", "08:30")
     assert entries_json(cli)[0]["seconds"] == 75 * 60  # --start alone keeps the end
-    cli("edit", "1", "--clear-tags", "--who", "bob")
+    moved = cli("edit", "1", "--clear-tags", "--who", "bob")
+    assert "Created person bob" in moved.stderr  # a new name is a new person, said once
+    assert "Created person" not in cli("edit", "1", "--who", "bob").stderr
     (entry,) = entries_json(cli)
     assert (entry["tags"], entry["person"]) == ([], "bob")
 

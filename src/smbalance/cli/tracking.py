@@ -432,7 +432,7 @@ def edit(
         raise typer.BadParameter("the end must be after the start", param_hint="'--end'")
     tags = tag if tag else ([] if clear_tags else None)
     app = state()
-    entry = app.store().edit(
+    entry, created = app.store().edit(
         entry_id,
         category=category,
         start=start,
@@ -442,6 +442,7 @@ def edit(
         note=note,
         tags=tags,
     )
+    _created(entry.person, created)
     from smbalance.timeparse import format_duration
 
     span = _span(app.format_instant(entry.start_utc), app.format_instant(entry.end_utc))

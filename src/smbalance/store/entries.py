@@ -62,7 +62,7 @@ class Busy:
     def describe(self, fmt) -> str:  # type: ignore[no-untyped-def]
         span = f"{fmt(self.start_utc)} – {fmt(self.end_utc)}"
         if self.entry_id is None:
-            return f"the running timer (since {fmt(self.start_utc)})"
+            return f"running timer (since {fmt(self.start_utc)})"
         return f"entry {self.entry_id} ({span})"
 
 
@@ -257,8 +257,10 @@ class EntriesMixin(PeopleMixin):
         person: str | None = None,
         note: str | None = None,
         tags: Sequence[str] | None = None,
-    ) -> EntryRecord:
-        """Change an entry. `seconds` keeps the start and moves the end."""
+    ) -> tuple[EntryRecord, bool]:
+        """Change an entry. `seconds` keeps the start and moves the end.
+
+        Returns the entry and whether `person` was created now (a new name)."""
         with self.change("edit") as ctx:
             # Locked (PostgreSQL), so a concurrent edit of the same entry waits for this
             # one instead of overwriting it with values it read before.
@@ -272,8 +274,9 @@ class EntriesMixin(PeopleMixin):
             _check_span(new_start, new_end)
             person_id = old["person_id"]
             name = self._name_of(ctx.conn, person_id)
+            created = False
             if person is not None:
-                who, _ = self._ensure_person(ctx, person)
+                who, created = self._ensure_person(ctx, person)
                 person_id, name = who.id, who.name
             self.lock_person(ctx.conn, person_id)
             busy = self._busy(
@@ -297,7 +300,7 @@ class EntriesMixin(PeopleMixin):
             ctx.conn.execute(update(entry_t).where(entry_t.c.id == entry_id).values(**values))
             entry = self._entry_in(ctx.conn, entry_id)
             ctx.summary.append(f"edited entry {entry_id}")
-        return entry
+        return entry, created
 
     def remove(self, entry_ids: Sequence[int]) -> list[EntryRecord]:
         """Delete entries (all or none: an unknown id deletes nothing)."""
@@ -397,11 +400,7 @@ class EntriesMixin(PeopleMixin):
                 .order_by(entry_t.c.person_id.desc(), entry_t.c.start_utc.desc())
                 .limit(1)
             ).first()
-            if (
-                latest is None
-                or latest.created_utc < ctx.now
-                or not at < latest.end_utc <= limit
-            ):
+            if latest is None or latest.created_utc < ctx.now or not at < latest.end_utc <= limit:
                 return at
             at = latest.end_utc
 
