@@ -53,6 +53,9 @@ def test_policy_table(tmp_path):
         ("[policy]\nfloor = 150", "percent"),
         ("[policy]\nfloor = 'high'", "number"),
         ("[policy]\nbogus = 1", "unknown policy key"),
+        ("[policy]\nmin_hours = inf", "from 0 to 10000"),
+        ("[policy]\nslide = nan", "from 0 to 10000"),
+        ("[policy]\nfloor = true", "must be a number"),
         ("this is = not toml [", "not valid TOML"),
         ("import os; os.system('echo pwned')", "not valid TOML"),
     ],
@@ -91,6 +94,8 @@ def test_config_set_get_show_path(sqlite_cli, tmp_path):
         ("colour", "red", "unknown setting"),
         ("timezone", "Nowhere/City", "timezone"),
         ("policy.trend_weeks", "2", "3 to 520"),
+        ("policy.trend_weeks", "inf", "from 0 to 10000"),
+        ("policy.min_hours", "1e400", "from 0 to 10000"),
     ],
 )
 def test_config_set_rejects_bad_values_and_keeps_the_file(
@@ -103,6 +108,18 @@ def test_config_set_rejects_bad_values_and_keeps_the_file(
     assert result.exit_code == 2 and fragment in result.stderr  # judged from the command line
     assert result.stderr.count("Error:") == 1
     assert cfg.read_bytes() == before
+
+
+def test_a_config_with_a_bad_value_can_be_repaired_from_the_cli(sqlite_cli, tmp_path):
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('week_start = "funday"\n[policy]\nmin_hours = inf\n')
+    broken = sqlite_cli("report")
+    assert broken.exit_code == 1 and "min_hours" in broken.stderr
+    assert sqlite_cli("config", "path").stdout == f"{cfg}\n"
+    assert sqlite_cli("config", "get", "week_start").stdout == "funday\n"
+    assert sqlite_cli("config", "set", "week_start", "monday").exit_code == 0
+    assert sqlite_cli("config", "set", "policy.min_hours", "2").exit_code == 0
+    assert sqlite_cli("report").exit_code == 0
 
 
 def test_week_start_from_config_moves_the_default_entries_week(sqlite_cli):

@@ -114,6 +114,16 @@ def test_times_without_an_offset_are_local_and_ids_are_ignored(cli, tmp_path: Pa
     )
 
 
+def test_rows_beyond_four_digit_years_are_bad_rows(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    body = "person,category,start,end\nann,sales,0001-01-01T00:00:00Z,0001-01-01T01:00:00Z\n"
+    result = cli("import", _csv(tmp_path, body))
+    assert result.exit_code == 1 and "line 2: the entry is out of range" in result.stderr
+    frames = tmp_path / "frames"
+    frames.write_text(json.dumps([[253402297000, 253402297500, "sales", "f1", [], 0]]))
+    result = cli("import", str(frames), "--who", "ann")
+    assert result.exit_code == 1 and "index 0: the entry is out of range" in result.stderr
+
+
 def test_a_local_time_in_the_spring_gap_is_a_bad_row(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     body = "person,category,start,end\nann,sales,2026-03-29 01:30,2026-03-29 03:00\n"
     result = cli("import", _csv(tmp_path, body))

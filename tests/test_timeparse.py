@@ -296,6 +296,9 @@ def test_parse_when_end_of_day(text: str, expected: dt.datetime) -> None:
         ("90 ago", "'90 ago' has no unit; did you mean 90m ago?"),
         ("-99999999h", "more than 10 years ago"),
         ("x" * 500, WHEN),
+        ("0999-12-31 12:00", "out of range; use a time from the year 1000 to 9998"),
+        ("9999-01-01 00:01", "out of range"),
+        ("0001-01-01 00:30", "out of range"),  # local midnight of year 1 overflows UTC
     ],
 )
 def test_parse_when_invalid(text: str, message: str) -> None:
@@ -397,6 +400,12 @@ def test_naive_now_is_a_programming_error() -> None:
 def test_unknown_zone_is_a_parse_error() -> None:
     with pytest.raises(ParseError, match="Europe/London"):
         when("14:00", tz="Mars/Olympus")
+
+
+def test_the_last_day_of_the_range_ends_within_it() -> None:
+    assert when("9998-12-31", end_of_day=True) == dt.datetime(9999, 1, 1, tzinfo=UTC)
+    with pytest.raises(ParseError, match="out of range"):
+        when("9999-12-31", end_of_day=True)  # the day after does not exist at all
 
 
 @settings(max_examples=200, deadline=None)

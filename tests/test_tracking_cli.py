@@ -341,6 +341,27 @@ def test_rm_and_undo(cli):
     assert entries_json(cli) == before  # same ids and uids
 
 
+def test_ids_no_database_can_hold_are_unknown_ids(cli):
+    cli("log", "sales", "1h", "--start", "09:00", "--who", "alice")
+    huge = str(2**64)
+    assert_error(cli("rm", "1", huge, "--yes"), 1, f"no entry with id {huge}")
+    assert_error(cli("edit", huge, "--note", "x"), 1, f"no entry with id {huge}")
+    assert len(entries_json(cli)) == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("87000h", "--start", "9998-01-01"),  # ends in 10007
+        ("1h", "--end", "1000-01-01 00:30"),  # starts in 999
+        ("--start", "0001-01-01 00:30", "--end", "0001-01-01 01:00"),
+    ],
+)
+def test_entries_beyond_four_digit_years_are_usage_errors(cli, args):
+    assert_error(cli("log", "sales", *args, "--who", "alice"), 2, "out of range")
+    assert cli("people", "ls", "--format", "json").stdout.strip() == "[]"  # nothing written
+
+
 def test_undo_reverts_log_and_says_what(cli):
     cli("log", "sales", "1h", "--who", "alice")
     result = cli("undo")

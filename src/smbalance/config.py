@@ -10,6 +10,7 @@ from __future__ import annotations
 import getpass
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -164,13 +165,18 @@ def validate_value(key: str, value: Any) -> Any:
     raise ValueError(f"unknown setting {key!r}; known: {', '.join(KNOWN_KEYS)}")
 
 
+POLICY_MAX = 10_000  # above any sensible percent, hours in a period or points a week
+
+
 def _policy_value(key: str, value: Any) -> float | int:
     try:
+        if isinstance(value, bool):  # TOML `true` is not 1
+            raise TypeError
         number = float(value)
     except (TypeError, ValueError):
         raise ValueError(f"{key} must be a number, not {value!r}") from None
-    if number != number or number < 0:  # NaN or negative
-        raise ValueError(f"{key} must be a number ≥ 0, not {value!r}")
+    if not 0 <= number <= POLICY_MAX:  # also NaN and infinity
+        raise ValueError(f"{key} must be a number from 0 to {POLICY_MAX}, not {value!r}")
     if key == "policy.trend_weeks":
         if number != int(number) or not 3 <= number <= 520:
             raise ValueError(f"{key} must be a whole number of weeks from 3 to 520")
@@ -178,6 +184,17 @@ def _policy_value(key: str, value: Any) -> float | int:
     if key in ("policy.floor", "policy.commission_driven", "policy.overload") and number > 100:
         raise ValueError(f"{key} is a percent: use a number from 0 to 100")
     return int(number) if number == int(number) else number
+
+
+def config_file(
+    config_path: str | Path | None = None, env: Mapping[str, str] | None = None
+) -> Path:
+    """Which config file is in force: --config, else SMBALANCE_CONFIG, else the default.
+
+    Known without reading it, so `config path/get/set` work on a file that has an
+    invalid value in it (and can repair it)."""
+    env = os.environ if env is None else env
+    return Path(config_path or env.get("SMBALANCE_CONFIG") or default_config_path())
 
 
 def load_settings(
@@ -189,7 +206,7 @@ def load_settings(
 ) -> Settings:
     """Resolve every setting from flags, environment, config file and defaults."""
     env = os.environ if env is None else env
-    path = Path(config_path or env.get("SMBALANCE_CONFIG") or default_config_path())
+    path = config_file(config_path, env)
     data = read_config(path)
     origin = f"config file {path}"
 

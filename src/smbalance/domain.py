@@ -14,6 +14,12 @@ from datetime import UTC, datetime
 CATEGORIES = ("sales", "marketing")
 ROLES = ("sales", "marketing", "both")
 
+# The instants an entry may hold: the years 1000 to 9998 — four-digit years in ISO
+# output, and a day's slack at both ends so no timezone can push one out of range.
+FIRST_EPOCH = -30_610_224_000  # 1000-01-01T00:00:00Z
+LAST_EPOCH = 253_370_764_800  # 9999-01-01T00:00:00Z
+YEAR_RANGE = "use a time from the year 1000 to 9998"
+
 NAME_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
 TAG_RE = re.compile(r"[A-Za-z0-9_.:-]+")
 

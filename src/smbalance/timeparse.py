@@ -22,6 +22,7 @@ import re
 from fractions import Fraction
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from smbalance.domain import FIRST_EPOCH, LAST_EPOCH, YEAR_RANGE
 from smbalance.periods import WEEKDAYS, start_of_day
 
 __all__ = [
@@ -42,6 +43,10 @@ __all__ = [
 
 UTC = dt.UTC
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
+
+#: The instants a person may type (see `domain.FIRST_EPOCH`).
+FIRST_INSTANT = dt.datetime.fromtimestamp(FIRST_EPOCH, UTC)
+LAST_INSTANT = dt.datetime.fromtimestamp(LAST_EPOCH, UTC)
 
 #: Longest duration accepted: ten years, leap days included.  Anything longer is a typo.
 MAX_DURATION_SECONDS = 3653 * 86400
@@ -347,6 +352,9 @@ _AGO_FORM = re.compile(r"(?P<duration>.+?)\s*ago", re.ASCII)
 def parse_when(text: str, *, tz: str, now: dt.datetime, end_of_day: bool = False) -> dt.datetime:
     """The instant a WHEN names, as aware UTC truncated to whole seconds.
 
+    Instants from the year 1000 to 9998 are accepted (`domain.FIRST_EPOCH`), so no
+    later step can overflow.
+
     Accepted (case-insensitive; times without an offset are local to ``tz``):
 
     - ISO 8601: ``2026-11-27T14:00``, ``2026-11-27 14:00[:SS]``, optionally with ``Z``
@@ -366,6 +374,16 @@ def parse_when(text: str, *, tz: str, now: dt.datetime, end_of_day: bool = False
     A local time in a spring-forward gap is a ParseError; in a fall-back overlap it is
     the first (earlier) occurrence unless an offset is given.
     """
+    try:
+        instant = _parse_when(text, tz=tz, now=now, end_of_day=end_of_day)
+    except OverflowError:
+        instant = None
+    if instant is None or not FIRST_INSTANT <= instant <= LAST_INSTANT:
+        raise ParseError(f"{' '.join(text.split())!r} is out of range; {YEAR_RANGE}")
+    return instant
+
+
+def _parse_when(text: str, *, tz: str, now: dt.datetime, end_of_day: bool) -> dt.datetime:
     zone = _zone(tz)
     current = _as_utc(now)
     raw = " ".join(text.split())

@@ -80,8 +80,7 @@ def get(key: Key) -> None:
     """
     from smbalance.config import get_value, read_config
 
-    settings = state().settings
-    value = get_value(read_config(settings.config_path), key)
+    value = get_value(read_config(state().config_path), key)
     print("" if value is None else _masked(value))
 
 
@@ -103,7 +102,7 @@ def set_(
         validate_value(key, value)
     except ValueError as exc:  # a bad value is plain from the command line: exit 2
         raise typer.BadParameter(str(exc), param_hint="'VALUE'") from None
-    path = state().settings.config_path
+    path = state().config_path  # not the validated settings: this may be the repair
     stored = set_value(path, key, value)
     print(f"{key} = {_masked(stored)} (in {path})")
 
@@ -116,7 +115,7 @@ def path() -> None:
     Example:
       smbalance config path
     """
-    print(state().settings.config_path)
+    print(state().config_path)
 
 
 def register(app: typer.Typer) -> None:

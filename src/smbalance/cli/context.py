@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 from smbalance.errors import ConfigError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from smbalance.config import Settings
     from smbalance.store import Store
 
@@ -41,6 +43,13 @@ class AppState:
 
             self._settings = load_settings(config_path=self.config, db=self.db, tz=self.tz)
         return self._settings
+
+    @property
+    def config_path(self) -> Path:
+        """The config file in force, known without reading (or validating) it."""
+        from smbalance.config import config_file
+
+        return config_file(self.config)
 
     @property
     def timezone(self) -> str:

@@ -28,6 +28,7 @@ from smbalance.cli.params import (
     parse_when,
     shown_as,
 )
+from smbalance.domain import FIRST_EPOCH, LAST_EPOCH, YEAR_RANGE
 
 Duration = Annotated[
     shown_as("90m|1h30m|1:30") | None,
@@ -168,6 +169,9 @@ def _fix_times(
         )
     if finish <= begin:
         raise typer.BadParameter("the end must be after the start", param_hint="'--start'/'--end'")
+    if begin < FIRST_EPOCH or finish > LAST_EPOCH:
+        message = f"the entry is out of range; {YEAR_RANGE}"
+        raise typer.BadParameter(message, param_hint="'DURATION'")
     return begin, finish
 
 

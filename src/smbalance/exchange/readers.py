@@ -22,7 +22,15 @@ from datetime import UTC, datetime
 from operator import attrgetter
 from typing import Any, BinaryIO, NoReturn
 
-from smbalance.domain import CATEGORIES, NAME_RE, TAG_RE, parse_category
+from smbalance.domain import (
+    CATEGORIES,
+    FIRST_EPOCH,
+    LAST_EPOCH,
+    NAME_RE,
+    TAG_RE,
+    YEAR_RANGE,
+    parse_category,
+)
 
 IMPORT_FORMATS = ("csv", "json", "ndjson", "watson", "timewarrior")
 SHOWN_PROBLEMS = 10  # in the one Error line; the count says how many more
@@ -233,6 +241,11 @@ def parse_iso(text: Any, what: str, zone: str | None = None) -> int:
     return int(instant.timestamp())
 
 
+def _check_range(start: int, end: int) -> None:
+    if start < FIRST_EPOCH or end > LAST_EPOCH:
+        raise ValueError(f"the entry is out of range; {YEAR_RANGE}")
+
+
 def _whole(value: Any, what: str) -> int | None:
     if value is None or value == "":
         return None
@@ -316,6 +329,7 @@ def _entry(pos: int, get: Callable[[str], Any], zone: str | None = None) -> Impo
     end = parse_iso(get("end"), "end", zone)
     if end <= start:
         raise ValueError(f"end {get('end')} is not after start {get('start')}")
+    _check_range(start, end)
     seconds = _whole(get("seconds"), "seconds")
     if seconds is not None and seconds != end - start:
         raise ValueError(f"seconds {seconds} disagrees with start and end ({end - start})")
@@ -421,6 +435,8 @@ def _csv_fast_path(header: list[str]) -> Callable[[int, list[str]], ImportRow] |
         start, end = instant(fields[start_at]), instant(fields[end_at])
         seconds, note = fields[seconds_at], fields[note_at]
         if end <= start or (seconds and int(seconds) != end - start) or "\x00" in note:
+            raise _Unusual
+        if start < FIRST_EPOCH or end > LAST_EPOCH:
             raise _Unusual
         uid = fields[uid_at] or None
         if uid is not None and CANONICAL_UID.fullmatch(uid) is None:
@@ -544,6 +560,7 @@ def _watson_row(pos: int, frame: list[Any]) -> ImportRow:
     start, end = _epoch(frame[0], "start"), _epoch(frame[1], "stop")
     if end <= start:
         raise ValueError("stop is not after start")
+    _check_range(start, end)
     project = frame[2]
     if not isinstance(project, str) or not project.strip():
         raise ValueError("project is missing")
@@ -602,6 +619,7 @@ def _read_timewarrior(items: list[Any]) -> ReadResult:
             end = _timew_instant(item.get("end"), "end")
             if end <= start:
                 raise ValueError("end is not after start")
+            _check_range(start, end)
             tags = _foreign_tags(item.get("tags"))
             note = _text(item.get("annotation"), "annotation")
         except ValueError as exc:

@@ -16,7 +16,16 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
-from smbalance.domain import EntryRecord, Placement, TimerRecord, join_tags, split_tags
+from smbalance.domain import (
+    FIRST_EPOCH,
+    LAST_EPOCH,
+    YEAR_RANGE,
+    EntryRecord,
+    Placement,
+    TimerRecord,
+    join_tags,
+    split_tags,
+)
 from smbalance.errors import Conflict, NotFound, OverlapError
 from smbalance.models import entry_t, person_t, timer_t
 from smbalance.store.base import ChangeContext
@@ -197,11 +206,12 @@ class EntriesMixin(PeopleMixin):
         ).scalar_one()
 
     def _entry_in(self, conn: Connection, entry_id: int) -> EntryRecord:
+        _require_storable(entry_id)
         row = conn.execute(
             select(*ENTRY_COLUMNS).join(person_t).where(entry_t.c.id == entry_id)
         ).first()
         if row is None:
-            raise NotFound(f"no entry with id {entry_id}; see `smbalance entries` for ids")
+            raise _no_entry(entry_id)
         return entry_record(row)
 
     def log(
@@ -264,9 +274,10 @@ class EntriesMixin(PeopleMixin):
         with self.change("edit") as ctx:
             # Locked (PostgreSQL), so a concurrent edit of the same entry waits for this
             # one instead of overwriting it with values it read before.
+            _require_storable(entry_id)
             old = self.row_dict(ctx.conn, "entry", entry_id, for_update=True)
             if old is None:
-                raise NotFound(f"no entry with id {entry_id}; see `smbalance entries` for ids")
+                raise _no_entry(entry_id)
             new_start = old["start_utc"] if start is None else start
             new_end = old["end_utc"] if end is None else end
             if seconds is not None:
@@ -495,9 +506,22 @@ class EntriesMixin(PeopleMixin):
         )
 
 
+def _no_entry(entry_id: int) -> NotFound:
+    return NotFound(f"no entry with id {entry_id}; see `smbalance entries` for ids")
+
+
+def _require_storable(entry_id: int) -> None:
+    """An id no database column can hold is simply not there (and must not reach the
+    driver, which would fail on it)."""
+    if not 0 < entry_id < 2**63:
+        raise _no_entry(entry_id)
+
+
 def _check_span(start: int, end: int) -> None:
     if end <= start:
         raise Conflict("the end must be after the start; check --start, --end and the duration")
+    if start < FIRST_EPOCH or end > LAST_EPOCH:
+        raise Conflict(f"the entry would end out of range; {YEAR_RANGE}")
 
 
 def _summary(verb: str, entry: EntryRecord) -> str:
