@@ -132,6 +132,23 @@ def test_db_check_is_clean_on_postgresql_too(cli) -> None:  # type: ignore[no-un
     assert result.exit_code == 0 and "OK" in result.stdout
 
 
+def test_db_check_finds_overlaps_hidden_behind_a_short_entry(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # 09:30-09:45 ends before 10:00 starts, yet both lie inside 09:00-11:00.
+    rows = [("09:00", "11:00"), ("10:00", "12:00"), ("09:30", "09:45")]
+    body = "person,category,start,end\n" + "".join(
+        f"al,sales,2026-11-23T{a}:00Z,2026-11-23T{b}:00Z\n" for a, b in rows
+    )
+    (tmp_path / "o.csv").write_text(body)
+    assert cli("import", str(tmp_path / "o.csv"), "--allow-overlap").exit_code == 0
+    result = cli("db", "check")
+    assert result.exit_code == 1
+    found = sorted(line for line in result.stdout.splitlines() if "overlaps" in line)
+    assert found == [
+        "entry 2 overlaps entry 1 of the same person",
+        "entry 3 overlaps entry 1 of the same person",
+    ], result.stdout
+
+
 # ---- db backup while another process writes ---------------------------------------------------
 
 

@@ -13,13 +13,23 @@ from smbalance.store.opening import copy_sqlite, sqlite_path
 
 # Our own invariants, as queries that return one row per violation.
 INVARIANTS = {
+    # Against the furthest end of all earlier entries, not just the previous one: after
+    # 09-12 and 10-11, an entry at 11:30 overlaps the first though not the second.
     "overlap": """
-        SELECT id, prev_id FROM (
-            SELECT id, start_utc,
-                   LAG(end_utc) OVER (PARTITION BY person_id ORDER BY start_utc, id) AS prev_end,
-                   LAG(id) OVER (PARTITION BY person_id ORDER BY start_utc, id) AS prev_id
+        SELECT id, (
+            SELECT earlier.id FROM entry AS earlier
+            WHERE earlier.person_id = ordered.person_id
+              AND earlier.end_utc > ordered.start_utc
+              AND (earlier.start_utc < ordered.start_utc
+                   OR (earlier.start_utc = ordered.start_utc AND earlier.id < ordered.id))
+            ORDER BY earlier.start_utc, earlier.id LIMIT 1)
+        FROM (
+            SELECT id, person_id, start_utc,
+                   MAX(end_utc) OVER (
+                       PARTITION BY person_id ORDER BY start_utc, id
+                       ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach
             FROM entry) AS ordered
-        WHERE prev_end > start_utc""",
+        WHERE reach > start_utc""",
     "end-before-start": "SELECT id, NULL FROM entry WHERE end_utc <= start_utc",
     "bad-seconds": "SELECT id, NULL FROM entry WHERE seconds <> end_utc - start_utc",
     "bad-category": "SELECT id, NULL FROM entry WHERE category NOT IN ('sales', 'marketing')",
