@@ -64,6 +64,8 @@ def test_rm_refuses_with_entries_unless_forced(cli):
         (["rename", "nobody", "someone"], 1, "no person named"),
         (["rm", "nobody"], 1, "no person named"),
         (["set", "alice", "--target", "5", "--default-target"], 2, "not both"),
+        (["set", "alice"], 2, "nothing to change"),  # and nothing for undo to revert
+        (["rename", "alice", "ALICE"], 2, "alice is already called alice"),
     ],
 )
 def test_people_errors(cli, args, code, fragment):

@@ -341,6 +341,12 @@ def test_rm_and_undo(cli):
     assert entries_json(cli) == before  # same ids and uids
 
 
+def test_edit_without_changes_is_a_usage_error_that_undo_never_sees(cli):
+    cli("log", "sales", "1h", "--start", "09:00", "--who", "alice")
+    assert_error(cli("edit", "1"), 2, "nothing to change")
+    assert "Undid log" in cli("undo").stdout
+
+
 def test_ids_no_database_can_hold_are_unknown_ids(cli):
     cli("log", "sales", "1h", "--start", "09:00", "--who", "alice")
     huge = str(2**64)

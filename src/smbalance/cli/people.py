@@ -76,6 +76,7 @@ def add(
 
 @people_app.command("set")
 def set_(
+    ctx: typer.Context,
     name: Name,
     role: RoleOpt = None,
     commission: CommissionOpt = None,
@@ -94,6 +95,11 @@ def set_(
     if target is not None and default_target:
         raise typer.BadParameter(
             "give --target or --default-target, not both", param_hint="'--target'"
+        )
+    if role is None and commission is None and target is None and not default_target:
+        ctx.fail(  # Click's usage error: exit 2, with the usage line
+            "nothing to change; give --role, --commission, --target or --default-target "
+            "(`smbalance people ls` shows everyone's settings)"
         )
     person = (
         state()
@@ -152,6 +158,8 @@ def rename(
     Example:
       smbalance people rename bob robert
     """
+    if old == new:
+        raise typer.BadParameter(f"{old} is already called {new}", param_hint="'NEW'")
     state().store().rename_person(old, new)
     print(f"Renamed {old} to {new}.")
 

@@ -389,6 +389,7 @@ def _print_entries(rows, fmt: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def edit(
+    ctx: typer.Context,
     entry_id: Annotated[int, typer.Argument(metavar="ID", help="The entry's id (see `entries`).")],
     category: CategoryOpt = None,
     start: StartOpt = None,
@@ -432,6 +433,12 @@ def edit(
     """
     if duration is not None and end is not None:
         raise typer.BadParameter("give --end or --duration, not both", param_hint="'--duration'")
+    changes = (category, start, end, duration, who, note, tag)
+    if all(value is None for value in changes) and not clear_tags:
+        ctx.fail(  # Click's usage error: exit 2, with the usage line
+            "nothing to change; give --category, --start, --end, --duration, --who, --note, "
+            "--tag or --clear-tags"
+        )
     if start is not None and end is not None and end <= start:
         raise typer.BadParameter("the end must be after the start", param_hint="'--end'")
     tags = tag if tag else ([] if clear_tags else None)
