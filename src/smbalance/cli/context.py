@@ -121,7 +121,7 @@ class AppState:
     def succeeded(self) -> None:
         """Say what was kept back until the command had worked."""
         for message in self._on_success:
-            notice(message)
+            print(message, file=sys.stderr)
         self._on_success.clear()
 
     def close(self) -> None:
@@ -136,7 +136,12 @@ class AppState:
 
 
 def notice(message: str) -> None:
-    """A message for the person, not for scripts: stderr."""
+    """A message for the person, not for scripts: stderr.
+
+    Commands give notices once their change is made, so what was kept back for success
+    (where a new store is) comes first, in the order things happened."""
+    if _state is not None:
+        _state.succeeded()
     print(message, file=sys.stderr)
 
 
