@@ -99,7 +99,7 @@ def test_old_store_with_data_is_migrated_and_loses_nothing(db_url: str) -> None:
 
     with open_store(db_url) as store:
         assert store.migration.from_revision == "0001"
-        assert store.migration is not None and store.migration.to_revision == "0002"
+        assert store.migration is not None and store.migration.to_revision == "0003"
         listed = {e.id: (e.note, e.tags) for e in store.entries()}
 
     after = snapshot(db_url)
@@ -161,8 +161,8 @@ def test_db_migrate_says_what_it_did(cli, db_url: str) -> None:  # type: ignore[
     second = cli("db", "migrate")
 
     assert first.exit_code == 0, first.stderr
-    assert "migrated schema 0001 to 0002" in first.stdout
-    assert second.exit_code == 0 and "schema 0002 is up to date; nothing to do" in second.stdout
+    assert "migrated schema 0001 to 0003" in first.stdout
+    assert second.exit_code == 0 and "schema 0003 is up to date; nothing to do" in second.stdout
     listed = cli("entries", "--from", "2023-01-01", "--to", "2100-01-02", "--format", "json")
     assert listed.exit_code == 0 and len(__import__("json").loads(listed.stdout)) == 3
 
@@ -170,7 +170,7 @@ def test_db_migrate_says_what_it_did(cli, db_url: str) -> None:  # type: ignore[
 def test_blank_database_gets_the_whole_schema(cli) -> None:  # type: ignore[no-untyped-def]
     result = cli("db", "migrate")
     assert result.exit_code == 0
-    assert "created schema 0002" in result.stdout or "up to date" in result.stdout
+    assert "created schema 0003" in result.stdout or "up to date" in result.stdout
 
 
 @pytest.mark.parametrize("old", [False, True], ids=["up-to-date", "old"])

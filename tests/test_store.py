@@ -153,6 +153,16 @@ def test_edit_to_another_person(store):
     assert store.edit(a.id, person="alice") == (store.entry(a.id), False)
 
 
+def test_an_id_once_used_is_never_given_again(store):
+    a, _ = store.log("alice", "sales", T0, T0 + H)
+    b, _ = store.log("alice", "sales", T0 + H, T0 + 2 * H)
+    store.undo()  # the newest entry goes
+    c, _ = store.log("alice", "sales", T0 + H, T0 + 2 * H)
+    store.remove([c.id])
+    d, _ = store.log("alice", "marketing", T0 + H, T0 + 2 * H)
+    assert (a.id, b.id, c.id, d.id) == (1, 2, 3, 4)  # same on SQLite and PostgreSQL
+
+
 def test_edit_and_remove_unknown_ids(store):
     with pytest.raises(NotFound, match="no entry with id 99"):
         store.edit(99, note="x")

@@ -42,6 +42,8 @@ class Entry(SQLModel, table=True):
         CheckConstraint("end_utc > start_utc", name="ck_entry_span"),
         CheckConstraint("seconds = end_utc - start_utc", name="ck_entry_seconds"),
         CheckConstraint("category IN ('sales', 'marketing')", name="ck_entry_category"),
+        # An id, once used, is never handed out again, even on SQLite (revision 0003).
+        {"sqlite_autoincrement": True},
     )
 
     id: int | None = Field(default=None, primary_key=True)
