@@ -203,17 +203,16 @@ Note = Annotated[
         "--note", "-n", parser=parse_note, metavar="TEXT", help="Free text.", show_default=False
     ),
 ]
-Tags = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--tag",
-        "-t",
-        metavar="TAG",
-        parser=parse_tag,
-        help="A tag (repeatable): letters, digits, _.:-",
-        show_default=False,
-    ),
-]
+
+
+def tag_option(help: str) -> Any:
+    """`--tag TAG`, repeatable: a checked tag."""
+    return typer.Option(
+        "--tag", "-t", metavar="TAG", parser=parse_tag, help=help, show_default=False
+    )
+
+
+Tags = Annotated[list[str] | None, tag_option("A tag (repeatable): letters, digits, _.:-")]
 FromOpt = Annotated[
     int | None,
     typer.Option(

@@ -24,9 +24,9 @@ from smbalance.cli.params import (
     format_option,
     parse_duration,
     parse_note,
-    parse_tag,
     parse_when,
     shown_as,
+    tag_option,
 )
 from smbalance.domain import FIRST_EPOCH, LAST_EPOCH, YEAR_RANGE
 
@@ -407,17 +407,7 @@ def edit(
     ] = None,
     who: Who = None,
     note: Note = None,
-    tag: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--tag",
-            "-t",
-            metavar="TAG",
-            parser=parse_tag,
-            help="Replace the tags (repeatable).",
-            show_default=False,
-        ),
-    ] = None,
+    tag: Annotated[list[str] | None, tag_option("Replace the tags (repeatable).")] = None,
     clear_tags: Annotated[bool, typer.Option("--clear-tags", help="Remove all tags.")] = False,
 ) -> None:
     """Change an entry.
