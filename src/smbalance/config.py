@@ -19,6 +19,7 @@ from smbalance.errors import ConfigError
 from smbalance.periods import WEEKDAYS, parse_week_start
 
 APP = "smbalance"
+DEFAULT_MAX_ENTRY_HOURS = 12
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class PolicyConfig:
     slide: float = 2
 
 
-TOP_KEYS = ("timezone", "week_start", "default_person", "db")
+TOP_KEYS = ("timezone", "week_start", "default_person", "db", "max_entry_hours")
 POLICY_KEYS = tuple(f"policy.{f.name}" for f in fields(PolicyConfig))
 KNOWN_KEYS = TOP_KEYS + POLICY_KEYS
 
@@ -46,6 +47,12 @@ class Settings:
     week_start: int  # 0 = Monday
     default_person: str | None
     policy: PolicyConfig = field(default_factory=PolicyConfig)
+    # Longer entries (and timers) are almost always a typo or a forgotten timer.
+    max_entry_hours: float = DEFAULT_MAX_ENTRY_HOURS
+
+    @property
+    def max_entry_seconds(self) -> int:
+        return round(self.max_entry_hours * 3600)
 
     @property
     def who(self) -> str:
@@ -160,9 +167,23 @@ def validate_value(key: str, value: Any) -> Any:
         if not str(value).strip():
             raise ValueError("db must not be empty")
         return str(value)
+    if key == "max_entry_hours":
+        return _max_entry_hours(value)
     if key in POLICY_KEYS:
         return _policy_value(key, value)
     raise ValueError(f"unknown setting {key!r}; known: {', '.join(KNOWN_KEYS)}")
+
+
+def _max_entry_hours(value: Any) -> float | int:
+    try:
+        if isinstance(value, bool):
+            raise TypeError
+        hours = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"max_entry_hours must be a number of hours, not {value!r}") from None
+    if not 0 < hours <= 24 * 366:  # also NaN and infinity
+        raise ValueError("max_entry_hours must be more than 0 and at most 8784 (a leap year)")
+    return int(hours) if hours == int(hours) else hours
 
 
 POLICY_MAX = 10_000  # above any sensible percent, hours in a period or points a week
@@ -231,6 +252,11 @@ def load_settings(
     )
     week_start = _validated("week_start", data["week_start"], origin) if "week_start" in data else 0
     person = data.get("default_person")
+    max_hours = (
+        _validated("max_entry_hours", data["max_entry_hours"], origin)
+        if "max_entry_hours" in data
+        else DEFAULT_MAX_ENTRY_HOURS
+    )
     store = db or env.get("SMBALANCE_DB")
     if not store and "db" in data:
         store = _validated("db", data["db"], origin)
@@ -241,6 +267,7 @@ def load_settings(
         week_start=week_start,
         default_person=_validated("default_person", person, origin) if person else None,
         policy=policy,
+        max_entry_hours=max_hours,
     )
 
 
@@ -268,6 +295,8 @@ def set_value(path: Path, key: str, raw: str) -> Any:
         value = WEEKDAYS[parse_week_start(raw)]
     if key == "default_person":
         value = raw.strip().casefold()
+    if key == "max_entry_hours":
+        value = _max_entry_hours(raw)
     if key.startswith("policy."):
         data.setdefault("policy", {})[key.removeprefix("policy.")] = value
     else:

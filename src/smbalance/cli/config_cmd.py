@@ -66,6 +66,7 @@ def show() -> None:
     print(f"week_start = {WEEKDAYS[settings.week_start]}")
     print(f"default_person = {settings.default_person or ''}")
     print(f"db = {_masked(settings.db or '')}")
+    print(f"max_entry_hours = {settings.max_entry_hours:g}")
     for key, value in asdict(settings.policy).items():
         print(f"policy.{key} = {value:g}")
 
