@@ -47,7 +47,7 @@ def test_set_rename_and_remove(store):
 
 def test_remove_refuses_person_with_entries_unless_forced(store):
     store.log("carol", "sales", T0, T0 + H)
-    with pytest.raises(Conflict, match="1 entries"):
+    with pytest.raises(Conflict, match="1 entry;"):
         store.remove_person("carol")
     assert store.remove_person("carol", force=True) == 1
     assert store.entries() == []

@@ -289,7 +289,7 @@ def test_entries_csv_follows_the_spec(cli):
 def test_entries_table_and_errors(cli):
     cli("log", "sales", "1h", "--who", "alice")
     table = cli("entries")
-    assert "alice" in table.stdout and "1 entries, 1h in all" in table.stdout
+    assert "alice" in table.stdout and "1 entry, 1h in all" in table.stdout
     assert_error(cli("entries", "--who", "alcie"), 1, "did you mean alice")
     assert_error(cli("entries", "--format", "xml"), 2, "format")
     assert_error(cli("entries", "--from", "2026-11-27", "--to", "2026-11-01"), 2, "--to")

@@ -84,6 +84,24 @@ def split_tags(stored: str) -> list[str]:
     return stored.split() if stored else []
 
 
+def plural(n: int, word: str, plural_word: str | None = None) -> str:
+    """`n` and `word`, in the plural unless `n` is 1: "1 entry", "2 entries", "0 problems".
+
+    The regular English plural is made from `word` (entry → entries, match → matches,
+    problem → problems); give `plural_word` for anything else ("person", "people").
+    """
+    if n == 1:
+        return f"{n} {word}"
+    if plural_word is None:
+        if len(word) > 1 and word.endswith("y") and word[-2] not in "aeiou":
+            plural_word = word[:-1] + "ies"
+        elif word.endswith(("s", "x", "z", "ch", "sh")):
+            plural_word = word + "es"
+        else:
+            plural_word = word + "s"
+    return f"{n} {plural_word}"
+
+
 def utc(epoch: int) -> datetime:
     return datetime.fromtimestamp(epoch, UTC)
 

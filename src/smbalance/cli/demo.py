@@ -9,6 +9,7 @@ import typer
 from smbalance.cli.context import notice, state
 from smbalance.cli.params import format_option
 from smbalance.cli.report import FORMATS
+from smbalance.domain import plural
 
 # Below this much team time the current week says little (e.g. on a Monday morning),
 # so the demo shows last week instead.
@@ -37,7 +38,10 @@ def demo(fmt: Annotated[str, format_option(FORMATS)] = "table") -> None:
     store = app.store(target=target)
     week_start = app.settings.week_start
     added = store.fill_demo(TEAM, demo_entries(app.now, app.timezone, week_start))
-    notice(f"Filled the demo store {store.where} with {len(TEAM)} people and {added} entries.")
+    notice(
+        f"Filled the demo store {store.where} with {plural(len(TEAM), 'person', 'people')} "
+        f"and {plural(added, 'entry')}."
+    )
     result = _demo_report(app, store, week_start)
     from smbalance.cli.report import show_report
 

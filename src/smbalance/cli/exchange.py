@@ -20,6 +20,7 @@ from smbalance.cli.params import (
     shown_as,
     who_option,
 )
+from smbalance.domain import plural
 
 EXPORT_FORMATS = ("csv", "json", "ndjson")
 IMPORT_FORMATS = ("csv", "json", "ndjson", "watson", "timewarrior")
@@ -127,7 +128,7 @@ def export(
         _export_to_stdout(batches, fmt)
         return
     count = _export_to_file(batches, fmt, output)
-    notice(f"Exported {count} entries to {output}")
+    notice(f"Exported {plural(count, 'entry')} to {output}")
 
 
 def _export_to_stdout(batches, fmt: str) -> None:  # type: ignore[no-untyped-def]
@@ -251,7 +252,7 @@ def _import(
     if result.problems:
         count = result.problems.count
         raise ImportFailed(
-            f"{source} has {count} {'problem' if count == 1 else 'problems'} ({result.fmt})",
+            f"{source} has {plural(count, 'problem')} ({result.fmt})",
             result.problems.listing(),
         )
     _write(store, result, source, **options)
@@ -278,13 +279,12 @@ def _write(store, result, source: str, *, dry_run: bool, allow_overlap: bool) ->
         notice(f"{verb} person {name} (role both, commission 0%)")
     skipped = f"{plan.skipped} skipped as already present"
     if dry_run:
-        print(f"Would import {_entries(plan.added)} ({skipped}); nothing was written (--dry-run)")
+        print(
+            f"Would import {plural(plan.added, 'entry')} ({skipped}); "
+            "nothing was written (--dry-run)"
+        )
     else:
-        print(f"Imported {_entries(plan.added)} ({skipped})")
-
-
-def _entries(count: int) -> str:
-    return f"{count} entr{'y' if count == 1 else 'ies'}"
+        print(f"Imported {plural(plan.added, 'entry')} ({skipped})")
 
 
 def _default_who() -> str | None:

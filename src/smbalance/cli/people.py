@@ -18,6 +18,7 @@ from smbalance.cli.params import (
     parse_target,
     role_option,
 )
+from smbalance.domain import plural
 
 people_app = typer.Typer(
     help="Manage people: their role (sales, marketing or both), commission and target.",
@@ -179,7 +180,7 @@ def rm(
       smbalance people rm carol --force
     """
     removed = state().store().remove_person(name, force=force)
-    extra = f" and {removed} entries" if removed else ""
+    extra = f" and {plural(removed, 'entry')}" if removed else ""
     print(f"Removed {name}{extra} (`smbalance undo` brings them back).")
 
 

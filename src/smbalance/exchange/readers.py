@@ -30,6 +30,7 @@ from smbalance.domain import (
     TAG_RE,
     YEAR_RANGE,
     parse_category,
+    plural,
 )
 
 IMPORT_FORMATS = ("csv", "json", "ndjson", "watson", "timewarrior")
@@ -672,8 +673,8 @@ def resolve(
         where = ", ".join(str(p) for p in positions[:5]) + (" …" if len(positions) > 5 else "")
         result.problems.add(
             None,
-            f"{label!r} is not sales or marketing ({len(positions)} "
-            f"{'entry' if len(positions) == 1 else 'entries'}, {result.unit} {where}); "
+            f"{label!r} is not sales or marketing ({plural(len(positions), 'entry')}, "
+            f"{result.unit} {where}); "
             f"add --map {_shell_word(label)}=sales or --map {_shell_word(label)}=marketing",
         )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from smbalance.domain import EntryRecord, PersonRecord, TimerRecord
+from smbalance.domain import EntryRecord, PersonRecord, TimerRecord, plural
 from smbalance.render import console
 from smbalance.timeparse import format_duration
 
@@ -94,7 +94,7 @@ def entries_table(entries: Sequence[EntryRecord], fmt: Fmt, *, title: str | None
         out.print("No entries in this period.")
         return
     out.print(table)
-    out.print(f"{len(entries)} entries, {format_duration(total)} in all")
+    out.print(f"{plural(len(entries), 'entry')}, {format_duration(total)} in all")
 
 
 def timers_table(timers: Sequence[TimerRecord], now: int, fmt: Fmt) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, func, literal_column, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
+from smbalance.domain import plural
 from smbalance.errors import ImportFailed
 from smbalance.models import entry_t, person_t, timer_t
 from smbalance.store.base import ChangeContext
@@ -147,7 +148,7 @@ class BulkMixin(PeopleMixin):
                     progress(plan.skipped)  # so the bar ends full when some rows were present
                 self._write_import(ctx, plan, progress)
                 ctx.summary.append(
-                    f"imported {plan.added} entries from {source}"
+                    f"imported {plural(plan.added, 'entry')} from {source}"
                     + (f" and created {', '.join(plan.new_people)}" if plan.new_people else "")
                 )
         except _NothingToAdd as nothing:
@@ -342,8 +343,7 @@ def _refuse_overlaps(
     if count:
         more = [f"… and {count - len(problems)} more"] if count > len(problems) else []
         raise ImportFailed(
-            f"{count} {'entry overlaps' if count == 1 else 'entries overlap'} other time of "
-            "the same person",
+            f"{plural(count, 'entry overlaps', 'entries overlap')} other time of the same person",
             problems + more,
             then="nothing was imported; fix the rows, or use --allow-overlap",
         )

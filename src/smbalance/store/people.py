@@ -6,7 +6,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from smbalance.domain import PersonRecord
+from smbalance.domain import PersonRecord, plural
 from smbalance.errors import Conflict, NotFound
 from smbalance.models import entry_t, person_t, timer_t
 from smbalance.store.base import ChangeContext, StoreBase
@@ -164,7 +164,7 @@ class PeopleMixin(StoreBase):
             ).scalar_one()
             if count and not force:
                 raise Conflict(
-                    f"{name} has {count} entries; remove them first or use --force "
+                    f"{name} has {plural(count, 'entry')}; remove them first or use --force "
                     "to remove the person and their entries"
                 )
             for row in ctx.conn.execute(
