@@ -19,6 +19,8 @@ from smbalance.domain import CATEGORIES, ROLES  # noqa: F401  (re-exported for c
 
 class Person(SQLModel, table=True):
     __tablename__ = "person"
+    # One login role is linked to at most one person (revision 0004).
+    __table_args__ = (Index("ux_person_login", "login", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(sa_column=Column(String(32), nullable=False, unique=True))
@@ -27,6 +29,9 @@ class Person(SQLModel, table=True):
     target: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
     created_utc: int = Field(sa_column=Column(BigInteger, nullable=False))
     updated_utc: int = Field(sa_column=Column(BigInteger, nullable=False))
+    # The PostgreSQL login role this person writes as on a team store (`team add`);
+    # row-level security compares it with CURRENT_USER.  None: nobody logs in as them.
+    login: str | None = Field(default=None, sa_column=Column(String(63), nullable=True))
 
 
 class Entry(SQLModel, table=True):
@@ -78,15 +83,20 @@ class Timer(SQLModel, table=True):
 
 
 class Change(SQLModel, table=True):
-    """One mutating command, for `undo`."""
+    """One mutating command, for `undo` and `db log`."""
 
     __tablename__ = "change"
+    # `undo` looks for the caller's newest change (revision 0004).
+    __table_args__ = (Index("ix_change_actor", "actor", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     at_utc: int = Field(sa_column=Column(BigInteger, nullable=False))
     command: str = Field(sa_column=Column(String(32), nullable=False))
     summary: str = Field(sa_column=Column(Text, nullable=False))
     undone: bool = Field(default=False, nullable=False)
+    # Who made the change: the database role on PostgreSQL (the column defaults to
+    # CURRENT_USER there), the login name of the file's one user on SQLite.
+    actor: str = Field(default="", sa_column=Column(String(63), nullable=False))
 
 
 class ChangeRow(SQLModel, table=True):
@@ -102,9 +112,21 @@ class ChangeRow(SQLModel, table=True):
     before: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
+class Team(SQLModel, table=True):
+    """The group roles of a team store (`smbalance team init`); no row: no team."""
+
+    __tablename__ = "team"
+    __table_args__ = (CheckConstraint("id = 1", name="ck_team_one_row"),)
+
+    id: int = Field(default=1, sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    owner_group: str = Field(sa_column=Column(String(63), nullable=False))
+    member_group: str = Field(sa_column=Column(String(63), nullable=False))
+
+
 metadata = SQLModel.metadata
 person_t = Person.__table__
 entry_t = Entry.__table__
 timer_t = Timer.__table__
 change_t = Change.__table__
 change_row_t = ChangeRow.__table__
+team_t = Team.__table__

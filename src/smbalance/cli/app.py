@@ -27,7 +27,7 @@ SECTIONS = {
 # (Click would cut it off with "..."); tests/test_docs.py fails on a cut-off summary.
 SUMMARIES = {
     "start": "Start a timer; a running one is stopped and saved.",
-    "undo": "Revert the last change, and say what it was.",
+    "undo": "Revert your last change, and say what it was.",
     "people": "Manage people: role, commission and marketing target.",
     "report": "Each person's split, the team's trend, and the warnings.",
     "demo": "A demo team in its own store, and its report.",

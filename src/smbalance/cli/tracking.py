@@ -490,9 +490,10 @@ def rm(
 
 
 def undo() -> None:
-    """Revert the last change (log, start, stop, cancel, edit, rm, import, people …).
+    """Revert the last change you made (log, start, stop, cancel, edit, rm, import, people …).
 
-    Run it again to go further back.
+    Run it again to go further back.  On PostgreSQL "you" is your database role: one
+    person's undo never touches another's change (see `smbalance db log`).
 
     \b
     Example:

@@ -15,9 +15,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.sql.elements import ColumnElement
 
 from smbalance.errors import SmbalanceError
 from smbalance.models import change_row_t, change_t, entry_t, person_t, timer_t
@@ -31,6 +32,16 @@ KEYS = {"person": "id", "entry": "id", "timer": "person_id"}
 
 def system_clock() -> int:
     return int(time.time())
+
+
+def local_user() -> str:
+    """The login name of whoever runs smbalance: a SQLite store's one user."""
+    import getpass
+
+    try:
+        return getpass.getuser()[:63]
+    except (OSError, KeyError):  # no USER/LOGNAME and no passwd entry
+        return ""
 
 
 @dataclass
@@ -99,6 +110,15 @@ class StoreBase:
         except SQLAlchemyError as exc:  # constraint violations included
             raise translate(exc, self.where) from None
 
+    @property
+    def actor(self) -> ColumnElement[str] | str:
+        """Who the journal credits with a change, as SQL: the database role on PostgreSQL
+        (CURRENT_USER, which row-level security checks too), the file's one user on SQLite.
+        """
+        if self.dialect == "postgresql":
+            return func.current_user()
+        return local_user()
+
     @contextmanager
     def change(self, command: str, summary: str = "") -> Iterator[ChangeContext]:
         """A journaled write: everything done inside can be reverted by `undo`."""
@@ -106,7 +126,9 @@ class StoreBase:
             now = self.clock()
             change_id = conn.execute(
                 insert(change_t)
-                .values(at_utc=now, command=command, summary=summary, undone=False)
+                .values(
+                    at_utc=now, command=command, summary=summary, undone=False, actor=self.actor
+                )
                 .returning(change_t.c.id)
             ).scalar_one()
             ctx = ChangeContext(conn=conn, change_id=change_id, now=now)

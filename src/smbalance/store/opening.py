@@ -25,8 +25,8 @@ if TYPE_CHECKING:
 
 # The newest schema revision this version of smbalance writes, and every revision it
 # knows.  A store at an unknown revision was written by a newer smbalance: refuse it.
-SCHEMA_HEAD = "0003"
-KNOWN_REVISIONS = ("0001", "0002", "0003")
+SCHEMA_HEAD = "0004"
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004")
 BUSY_TIMEOUT_MS = 30_000
 
 
