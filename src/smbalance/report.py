@@ -9,17 +9,18 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from smbalance.config import PolicyConfig
 from smbalance.domain import SalesMarketingSeconds
 from smbalance.exchange.shape import iso_z
-from smbalance.periods import Period, week_label, weeks_ending
+from smbalance.periods import Period, day_of, week_label, weeks_ending
 from smbalance.policy import PersonSplit, Warning, effective_target, evaluate
 
 if TYPE_CHECKING:
+    from smbalance.domain import TimerRecord
     from smbalance.store import Store
 
 PERSON_FIELDS = (
@@ -32,12 +33,25 @@ PERSON_FIELDS = (
     "total_seconds",
     "marketing_share",
 )
+BREAKDOWNS = ("day", "tag")  # report --by
+UNTAGGED = "(untagged)"  # the key of untagged time; no tag can be spelled so
+BREAKDOWN_FIELDS = ("key", "person", "sales_seconds", "marketing_seconds")
 
 
 @dataclass(frozen=True)
 class TrendWeek(SalesMarketingSeconds):
     week: str  # e.g. 2026-W48
     start: int  # epoch seconds
+    sales_seconds: int
+    marketing_seconds: int
+
+
+@dataclass(frozen=True)
+class BreakdownRow(SalesMarketingSeconds):
+    """One person's time under one key of a breakdown: a local day or a tag."""
+
+    key: str  # "2026-11-27", a tag, or UNTAGGED
+    person: str
     sales_seconds: int
     marketing_seconds: int
 
@@ -51,6 +65,9 @@ class Report:
     trend: list[TrendWeek]
     warnings: list[Warning]
     policy: PolicyConfig
+    by: str | None = None  # "day" or "tag" (report --by), else no breakdown
+    breakdown: list[BreakdownRow] = field(default_factory=list)
+    current: bool = False  # running timers counted up to now (report --current)
 
     @property
     def empty(self) -> bool:
@@ -73,23 +90,33 @@ def build_report(
     trend_weeks: int = 8,
     week_start: int = 0,
     label: str = "in this period",
+    by: str | None = None,
+    running_until: int | None = None,
 ) -> Report:
-    """The report of `period`, narrowed to `people` when given (team and trend too)."""
+    """The report of `period`, narrowed to `people` when given (team and trend too).
+
+    `by` ("day" or "tag") adds a breakdown; `running_until` (report --current) counts
+    running timers as entries that end then.
+    """
     start, end = epoch(period.start), epoch(period.end)
     seats = {p.name: p for p in store.people()}
-    sums = {s.person: s for s in store.splits(start, end, people)}
+    timers = store.timers(people) if running_until is not None else []
+    sums = {
+        s.person: [s.sales_seconds, s.marketing_seconds] for s in store.splits(start, end, people)
+    }
+    add_running(sums, timers, running_until, start, end)
     names = sorted(set(sums) | set(people))
     splits = []
     for name in names:
-        seat, summed = seats[name], sums.get(name)
+        seat, (sales, marketing) = seats[name], sums.get(name, (0, 0))
         splits.append(
             PersonSplit(
                 person=name,
                 role=seat.role,
                 commission=seat.commission,
                 target=effective_target(seat.target, policy),
-                sales_seconds=summed.sales_seconds if summed else 0,
-                marketing_seconds=summed.marketing_seconds if summed else 0,
+                sales_seconds=sales,
+                marketing_seconds=marketing,
             )
         )
     team = PersonSplit(
@@ -100,26 +127,137 @@ def build_report(
         sum(s.sales_seconds for s in splits),
         sum(s.marketing_seconds for s in splits),
     )
-    weeks = _weeks(store, period, max(trend_weeks, policy.trend_weeks), week_start, people)
+    weeks = _weeks(
+        store,
+        period,
+        max(trend_weeks, policy.trend_weeks),
+        week_start,
+        people,
+        timers,
+        running_until,
+    )
     slide_window = [w.marketing_share for w in weeks[-policy.trend_weeks :]]
     warnings = evaluate(
         splits, team.sales_seconds, team.marketing_seconds, slide_window, policy, label
     )
     trend = weeks[len(weeks) - trend_weeks :] if trend_weeks else []
-    return Report(period, label, splits, team, trend, warnings, policy)
+    breakdown = []
+    if by == "day":
+        breakdown = _by_day(store, period, people, timers, running_until)
+    elif by == "tag":
+        breakdown = _by_tag(store, start, end, people, timers, running_until)
+    return Report(
+        period,
+        label,
+        splits,
+        team,
+        trend,
+        warnings,
+        policy,
+        by=by,
+        breakdown=breakdown,
+        current=running_until is not None,
+    )
+
+
+def add_running(
+    totals: dict[str, list[int]],
+    timers: Sequence[TimerRecord],
+    until: int | None,
+    start: int,
+    end: int,
+) -> None:
+    """Add each running timer's time inside [start, end), counted up to `until`, to
+    `totals` (person → [sales, marketing] seconds).  `until` None: add nothing."""
+    if until is None:
+        return
+    for timer in timers:
+        inside = min(until, end) - max(timer.start_utc, start)
+        if inside > 0:
+            totals.setdefault(timer.person, [0, 0])[timer.category == "marketing"] += inside
 
 
 def _weeks(
-    store: Store, period: Period, count: int, week_start: int, people: Sequence[str]
+    store: Store,
+    period: Period,
+    count: int,
+    week_start: int,
+    people: Sequence[str],
+    timers: Sequence[TimerRecord] = (),
+    running_until: int | None = None,
 ) -> list[TrendWeek]:
     """The `count` weeks ending with the one that holds the period's last instant."""
     last_instant = period.end - timedelta(seconds=1)
     weeks = weeks_ending(last_instant, count, period.tz, week_start)
-    totals = store.period_totals([(epoch(w.start), epoch(w.end)) for w in weeks], people)
-    return [
-        TrendWeek(week_label(w, week_start), epoch(w.start), sales, marketing)
-        for w, (sales, marketing) in zip(weeks, totals, strict=True)
-    ]
+    bounds = [(epoch(w.start), epoch(w.end)) for w in weeks]
+    trend = []
+    for w, (low, high), (sales, marketing) in zip(
+        weeks, bounds, store.period_totals(bounds, people), strict=True
+    ):
+        running: dict[str, list[int]] = {}
+        add_running(running, timers, running_until, low, high)
+        sales += sum(seconds[0] for seconds in running.values())
+        marketing += sum(seconds[1] for seconds in running.values())
+        trend.append(TrendWeek(week_label(w, week_start), low, sales, marketing))
+    return trend
+
+
+def local_days(period: Period) -> list[tuple[str, int, int]]:
+    """The local days `period` touches, as (date, start, end) clipped to the period."""
+    from zoneinfo import ZoneInfo
+
+    zone, days, cursor = ZoneInfo(period.tz), [], period.start
+    while cursor < period.end:
+        day = day_of(cursor, period.tz)
+        label = day.start.astimezone(zone).date().isoformat()
+        days.append((label, epoch(max(day.start, period.start)), epoch(min(day.end, period.end))))
+        cursor = day.end
+    return days
+
+
+def _by_day(
+    store: Store,
+    period: Period,
+    people: Sequence[str],
+    timers: Sequence[TimerRecord],
+    running_until: int | None,
+) -> list[BreakdownRow]:
+    """Each person's time per local day, entries clipped to each day, in SQL."""
+    days = local_days(period)
+    per_day = store.period_splits([(low, high) for _, low, high in days], people)
+    rows = []
+    for (label, low, high), splits in zip(days, per_day, strict=True):
+        totals = {s.person: [s.sales_seconds, s.marketing_seconds] for s in splits}
+        add_running(totals, timers, running_until, low, high)
+        rows += [BreakdownRow(label, name, *seconds) for name, seconds in sorted(totals.items())]
+    return rows
+
+
+def _by_tag(
+    store: Store,
+    start: int,
+    end: int,
+    people: Sequence[str],
+    timers: Sequence[TimerRecord],
+    running_until: int | None,
+) -> list[BreakdownRow]:
+    """Each person's time per tag (in full under each of an entry's tags), tags sorted,
+    untagged time last."""
+    totals: dict[str | None, dict[str, list[int]]] = {
+        tag: {s.person: [s.sales_seconds, s.marketing_seconds] for s in splits}
+        for tag, splits in store.tag_splits(start, end, people).items()
+    }
+    for timer in timers:
+        for tag in timer.tags or [None]:
+            add_running(totals.setdefault(tag, {}), [timer], running_until, start, end)
+    rows = []
+    for tag in sorted(totals, key=lambda tag: (tag is None, tag or "")):
+        rows += [
+            BreakdownRow(UNTAGGED if tag is None else tag, name, *seconds)
+            for name, seconds in sorted(totals[tag].items())
+            if seconds[0] or seconds[1]
+        ]
+    return rows
 
 
 # ---- machine-readable shapes ---------------------------------------------------------
@@ -172,6 +310,17 @@ def report_dict(report: Report) -> dict[str, Any]:
         "warnings": [
             {"code": w.code, "person": w.person, "message": w.message} for w in report.warnings
         ],
+        **({"breakdown": [breakdown_dict(row) for row in report.breakdown]} if report.by else {}),
+        **({"current": True} if report.current else {}),
+    }
+
+
+def breakdown_dict(row: BreakdownRow) -> dict[str, Any]:
+    return {
+        "key": row.key,
+        "person": row.person,
+        "sales_seconds": row.sales_seconds,
+        "marketing_seconds": row.marketing_seconds,
     }
 
 
@@ -186,4 +335,15 @@ def report_csv(report: Report) -> str:
         row["marketing_share"] = "" if share_value is None else share_value
         codes = " ".join(w.code for w in report.warnings_for(split.person))
         writer.writerow([*(row[f] for f in PERSON_FIELDS), codes])
+    return out.getvalue()
+
+
+def breakdown_csv(report: Report) -> str:
+    """With --by, the CSV is the breakdown: one row per key and person, the first
+    column named after the breakdown (`day` or `tag`), then the JSON's fields."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([report.by or "key", *BREAKDOWN_FIELDS[1:]])
+    for row in report.breakdown:
+        writer.writerow([row.key, row.person, row.sales_seconds, row.marketing_seconds])
     return out.getvalue()

@@ -17,12 +17,21 @@ if TYPE_CHECKING:
     from smbalance.report import Report
 
 FORMATS = ("table", "json", "csv", "markdown")
+BREAKDOWNS = ("day", "tag")  # smbalance.report.BREAKDOWNS, without importing the report
 PERIOD_FLAGS = ("--week", "--last-week", "--month", "--last-month", "--year", "--all")
 CHECK_FAILED = 3  # spec: `--check` exits 3 when any warning fires
 
 
 def _flag(name: str, text: str) -> object:
     return typer.Option(name, help=text, show_default=False)
+
+
+def _breakdown(value: str) -> str:
+    if value is None or not isinstance(value, str):
+        return value
+    if value.lower() not in BREAKDOWNS:
+        raise typer.BadParameter(f"{value!r} is not a breakdown; use day or tag (e.g. --by tag)")
+    return value.lower()
 
 
 def report(
@@ -42,6 +51,22 @@ def report(
             "--trend-weeks", min=0, max=520, metavar="N", help="Weeks in the trend series."
         ),
     ] = 8,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by",
+            parser=_breakdown,
+            metavar="day|tag",
+            autocompletion=lambda incomplete: [b for b in BREAKDOWNS if b.startswith(incomplete)],
+            help="Add a breakdown per person by local day, or by tag (an entry with several "
+            "tags counts under each).",
+            show_default=False,
+        ),
+    ] = None,
+    current: Annotated[
+        bool,
+        typer.Option("--current", help="Also count running timers, up to now."),
+    ] = False,
     check: Annotated[
         bool,
         typer.Option("--check", help="Exit with status 3 when any warning fires."),
@@ -65,6 +90,8 @@ def report(
       smbalance report --last-week --format markdown | mail -s "Balance" team@example.com
       smbalance report --month --who alice --who bob
       smbalance report --from 2026-11-01 --to 2026-11-30 --format json
+      smbalance report --month --by tag      # where the time went, tag by tag
+      smbalance report --by day --current    # day by day, running timers included
       smbalance report --last-week --check || echo "marketing needs attention"
     """
     chosen = [
@@ -102,6 +129,8 @@ def report(
         trend_weeks=trend_weeks,
         week_start=app.settings.week_start,
         label=label,
+        by=by,
+        running_until=app.now if current else None,
     )
     show_report(result, fmt, save)
     if check and result.warnings:
@@ -161,9 +190,9 @@ def show_report(result: Report, fmt: str, save: Path | None) -> None:
 
         print(json.dumps(report_dict(result), indent=2, ensure_ascii=False))
     elif fmt == "csv":
-        from smbalance.report import report_csv
+        from smbalance.report import breakdown_csv, report_csv
 
-        print(report_csv(result), end="")
+        print(report_csv(result) if result.by is None else breakdown_csv(result), end="")
     elif fmt == "markdown":
         from smbalance.render.report import report_markdown
 

@@ -313,12 +313,10 @@ def status(
 def _split_rows(splits, timers, now: int, start: int, end: int) -> list[dict]:  # type: ignore[no-untyped-def]
     """Today's split per person, counting running timers up to now."""
     from smbalance.domain import share
+    from smbalance.report import add_running
 
     totals = {s.person: [s.sales_seconds, s.marketing_seconds] for s in splits}
-    for timer in timers:
-        inside = max(0, min(now, end) - max(timer.start_utc, start))
-        if inside:
-            totals.setdefault(timer.person, [0, 0])[timer.category == "marketing"] += inside
+    add_running(totals, timers, now, start, end)
     return [
         {
             "person": name,

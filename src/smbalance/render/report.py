@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from smbalance.policy import PersonSplit
+from smbalance.render.breakdown import breakdown_markdown, breakdown_table
 from smbalance.report import Report
 from smbalance.timeparse import format_duration
 
@@ -167,11 +168,17 @@ def _warnings_panel(report: Report) -> RenderableType:
 
 def _render(out: Console, report: Report) -> None:
     out.print(f"[bold]Sales / marketing balance[/] {report.label}: {period_text(report)}")
+    if report.current:
+        out.print("Running timers are counted up to now (--current).")
     out.print()
     if report.empty:
         out.print("No entries in this period.")
     if report.people:
         out.print(_people_table(report))
+    breakdown = breakdown_table(report)
+    if breakdown is not None:
+        out.print()
+        out.print(breakdown)
     if report.trend:
         out.print()
         out.print(_trend_table(report))
@@ -211,6 +218,8 @@ def report_markdown(report: Report, fmt: Fmt) -> str:
         f"Period: {period_text(report)}",
         "",
     ]
+    if report.current:
+        lines += ["Running timers are counted up to now.", ""]
     if report.empty:
         lines += ["No entries in this period.", ""]
     if report.people:
@@ -238,6 +247,7 @@ def report_markdown(report: Report, fmt: Fmt) -> str:
             )
         )
         lines.append("")
+    lines += breakdown_markdown(report)
     if report.trend:
         lines += [
             "## Team marketing share by week",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, func, literal, select, union_all
+from sqlalchemy import and_, case, func, literal, null, select, union_all
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -58,13 +58,7 @@ class AggregateMixin(StoreBase):
         """Per person with time in [start, end): clipped sales and marketing seconds."""
         with self.read() as conn:
             longest = self.longest_entry(conn)
-            # A period that holds all of history (report --all) needs no clipping: summing
-            # the stored seconds is much cheaper than two CASEs per row.
-            span = self._time_span(conn)
-            if span is not None and start is not None and start <= span[0]:
-                start = None
-            if span is not None and end is not None and end >= span[1]:
-                end = None
+            start, end = self._unclipped_if_all(conn, start, end)
             seconds = clipped_seconds(start, end)
             query = (
                 select(person_t.c.name, entry_t.c.category, func.sum(seconds))
@@ -91,25 +85,59 @@ class AggregateMixin(StoreBase):
         ONE query: a UNION ALL of per-period clipped sums, each bounded by the same index
         range as `splits`, so eight weeks of trend cost eight short index scans.
         """
+        totals = [[0, 0] for _ in bounds]
+        for slot, _name, category, seconds in self._sliced(bounds, people, by_person=False):
+            totals[slot][0 if category == "sales" else 1] = seconds
+        return [(sales, marketing) for sales, marketing in totals]
+
+    def period_splits(
+        self,
+        bounds: Sequence[tuple[int, int]],
+        people: Sequence[str] = (),
+        category: str | None = None,
+    ) -> list[list[Split]]:
+        """For each [start, end) in `bounds`, in order: per person with time in it,
+        clipped sales and marketing seconds (report --by day, entries --by-day)."""
+        totals: list[dict[str, list[int]]] = [{} for _ in bounds]
+        for slot, name, kind, seconds in self._sliced(bounds, people, category=category):
+            totals[slot].setdefault(name, [0, 0])[0 if kind == "sales" else 1] = seconds
+        return [
+            [Split(name, sales, marketing) for name, (sales, marketing) in sorted(slot.items())]
+            for slot in totals
+        ]
+
+    def _sliced(
+        self,
+        bounds: Sequence[tuple[int, int]],
+        people: Sequence[str],
+        *,
+        by_person: bool = True,
+        category: str | None = None,
+    ) -> list[tuple[int, str | None, str, int]]:
+        """(slot, person or None, category, clipped seconds) for each period of `bounds`."""
         if not bounds:
             return []
         with self.read() as conn:
             longest = self.longest_entry(conn)
             parts = []
             for index, (start, end) in enumerate(bounds):
+                who = person_t.c.name if by_person else null().label("name")
                 part = (
                     select(
                         literal(index).label("slot"),
+                        who,
                         entry_t.c.category,
                         func.sum(clipped_seconds(start, end)).label("seconds"),
                     )
                     .where(self.overlapping(start, end, longest))
-                    .group_by(entry_t.c.category)
+                    .group_by(*([person_t.c.name] if by_person else []), entry_t.c.category)
                 )
+                if by_person or people:
+                    part = part.join(person_t, person_t.c.id == entry_t.c.person_id)
                 if people:
-                    part = part.join(person_t, person_t.c.id == entry_t.c.person_id).where(
-                        person_t.c.name.in_(list(people))
-                    )
+                    part = part.where(person_t.c.name.in_(list(people)))
+                if category is not None:
+                    part = part.where(entry_t.c.category == category)
                 parts.append(part)
             # SQLite refuses a compound SELECT of more than 500 terms, and ten years of
             # weekly trend is 520: long series go in a few statements, one snapshot.
@@ -118,10 +146,57 @@ class AggregateMixin(StoreBase):
                 for first in range(0, len(parts), UNION_LIMIT)
                 for row in conn.execute(union_all(*parts[first : first + UNION_LIMIT]))
             ]
-        totals = [[0, 0] for _ in bounds]
-        for slot, category, seconds in rows:
-            totals[int(slot)][0 if category == "sales" else 1] = int(seconds)
-        return [(sales, marketing) for sales, marketing in totals]
+        return [(int(slot), name, kind, int(seconds)) for slot, name, kind, seconds in rows]
+
+    def tag_splits(
+        self, start: int | None, end: int | None, people: Sequence[str] = ()
+    ) -> dict[str | None, list[Split]]:
+        """Per tag (None: untagged), per person: clipped seconds in [start, end).
+
+        An entry with several tags counts in full under each.  Tags share one
+        space-joined column, so SQL sums per distinct tag *combination* (few: people
+        reuse a handful of tag sets) with the same clipping and index range as `splits`,
+        and each combination's sums are then added to each of its tags, exactly.
+        """
+        with self.read() as conn:
+            longest = self.longest_entry(conn)
+            start, end = self._unclipped_if_all(conn, start, end)
+            query = (
+                select(
+                    person_t.c.name,
+                    entry_t.c.tags,
+                    entry_t.c.category,
+                    func.sum(clipped_seconds(start, end)),
+                )
+                .join(person_t, person_t.c.id == entry_t.c.person_id)
+                .where(self.overlapping(start, end, longest))
+                .group_by(person_t.c.name, entry_t.c.tags, entry_t.c.category)
+            )
+            if people:
+                query = query.where(person_t.c.name.in_(list(people)))
+            rows = conn.execute(query).all()
+        totals: dict[str | None, dict[str, list[int]]] = {}
+        for name, tags, category, seconds in rows:
+            # dict.fromkeys: a tag written twice in one (imported) entry still counts once.
+            for tag in dict.fromkeys((tags or "").split()) or (None,):
+                by_person = totals.setdefault(tag, {}).setdefault(name, [0, 0])
+                by_person[0 if category == "sales" else 1] += int(seconds)
+        return {
+            tag: [Split(name, sales, marketing) for name, (sales, marketing) in sorted(by.items())]
+            for tag, by in totals.items()
+        }
+
+    def _unclipped_if_all(
+        self, conn: Connection, start: int | None, end: int | None
+    ) -> tuple[int | None, int | None]:
+        """Drop the bounds that hold all of history (report --all): summing the stored
+        seconds is much cheaper than two CASEs per row."""
+        span = self._time_span(conn)
+        if span is not None and start is not None and start <= span[0]:
+            start = None
+        if span is not None and end is not None and end >= span[1]:
+            end = None
+        return start, end
 
     def time_span(self, people: Sequence[str] = ()) -> tuple[int, int] | None:
         """The first start and the last end of all entries (of `people`), or None."""
