@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -181,19 +182,28 @@ def test_backup_while_another_process_writes_is_consistent(
     writer = subprocess.Popen(
         [sys.executable, str(WORKERS), "cli", str(spec)], stdout=subprocess.PIPE, text=True
     )
-    counts = []
+
+    def wait_for_more_than(count: int) -> None:
+        """Until the writer has added a row since `count` (not a guess of how long)."""
+        deadline = time.monotonic() + 60
+        while writer.poll() is None and time.monotonic() < deadline:
+            with closing(sqlite3.connect(sqlite_path, timeout=30)) as conn:
+                if conn.execute("SELECT count(*) FROM entry").fetchone()[0] > count:
+                    return
+            time.sleep(0.02)
+
+    counts: list[int] = []
     try:
-        time.sleep(0.8)
         for n in range(4):
+            wait_for_more_than(counts[-1] if counts else 1)  # 1: the entry logged above
             copy = tmp_path / f"backup{n}.db"
             result = sqlite_cli("db", "backup", str(copy))
             assert result.exit_code == 0, result.stderr
             assert stat.S_IMODE(copy.stat().st_mode) == 0o600
             with open_store(copy) as backup:
                 assert backup.check() == []
-            with sqlite3.connect(copy) as conn:
+            with closing(sqlite3.connect(copy)) as conn:
                 counts.append(conn.execute("SELECT count(*) FROM entry").fetchone()[0])
-            time.sleep(0.3)
     finally:
         out, _ = writer.communicate(timeout=120)
     assert all(json.loads(line)["code"] == 0 for line in out.splitlines())
