@@ -1,8 +1,10 @@
 """Settings, resolved once per command: flag > environment > config file > default.
 
-The config file is TOML, read as data (``tomllib``), never executed.  Writing it back
-(`config set`) uses a tiny serializer for the few flat keys we own, so no extra
-dependency is needed.  Stdlib only: this runs on every command's start-up path.
+The config file is TOML, read as data (``tomllib``), never executed, and written back
+(`config set`) by a real TOML writer (``tomli_w``).  This module is on every command's
+start-up path, so it imports only the standard library at the top; ``tomllib`` when
+there is a file, ``tomli_w`` when writing, ``platformdirs`` for default paths and
+SQLAlchemy only to hide a password in a URL are imported where they are needed.
 """
 
 from __future__ import annotations
@@ -166,6 +168,10 @@ def validate_value(key: str, value: Any) -> Any:
     if key == "db":
         if not str(value).strip():
             raise ValueError("db must not be empty")
+        try:
+            str(value).encode("utf-8")
+        except UnicodeEncodeError:  # bytes that are not UTF-8, smuggled in by the shell
+            raise ValueError("db must be UTF-8 text; rename the file or its directory") from None
         return str(value)
     if key == "max_entry_hours":
         return _max_entry_hours(value)
@@ -218,65 +224,164 @@ def config_file(
     return Path(config_path or env.get("SMBALANCE_CONFIG") or default_config_path())
 
 
+# Where a value in force comes from: a flag, an environment variable, the file, or not set.
+FROM_FILE = "config file"
+DEFAULT = "default"
+FLAGS = {"timezone": ("--tz", "SMBALANCE_TZ"), "db": ("--db", "SMBALANCE_DB")}
+
+
+@dataclass(frozen=True)
+class InForce:
+    """One setting as it is in force: its value and where that comes from.
+
+    `origin` is a flag (`--tz`), an environment variable (`SMBALANCE_TZ`), `FROM_FILE`
+    or `DEFAULT`.  `problem` says why a written value cannot be used (then `value` is
+    the value as written), so `config show` can list a broken file to repair it.
+    """
+
+    key: str
+    value: Any
+    origin: str
+    problem: str | None = None
+
+
+def settings_in_force(
+    *,
+    config_path: str | Path | None = None,
+    db: str | None = None,
+    tz: str | None = None,
+    env: Mapping[str, str] | None = None,
+) -> tuple[Path, list[InForce]]:
+    """Every setting with its value in force and where it comes from, in KNOWN_KEYS order.
+
+    `db` and `tz` are the flags given on the command line (their environment variables
+    are read here, so the two are told apart).  A setting whose value is invalid is
+    returned with its `problem`, and a config file that cannot be read raises."""
+    env = os.environ if env is None else env
+    path = config_file(config_path, env)
+    data = read_config(path)
+    flags = {"timezone": tz, "db": db}
+    policy = data.get("policy", {})
+    found: list[InForce] = []
+    if not isinstance(policy, dict):
+        found.append(InForce("policy", policy, FROM_FILE, "[policy] must be a table"))
+        policy = {}
+    for key in KNOWN_KEYS:
+        written = policy.get(key.removeprefix("policy.")) if key in POLICY_KEYS else data.get(key)
+        flag, variable = FLAGS.get(key, (None, None))
+        if flag and flags[key]:
+            found.append(_checked(key, flags[key], flag))
+        elif variable and env.get(variable):
+            found.append(_checked(key, env[variable], variable))
+        elif written is not None and not (key == "default_person" and written == ""):
+            found.append(_checked(key, written, FROM_FILE))
+        else:
+            found.append(InForce(key, _default(key), DEFAULT))
+    known = ", ".join(k.removeprefix("policy.") for k in POLICY_KEYS)
+    found += [
+        InForce(f"policy.{key}", value, FROM_FILE, f"unknown policy key {key!r}; known: {known}")
+        for key, value in policy.items()
+        if f"policy.{key}" not in POLICY_KEYS
+    ]
+    return path, found
+
+
+def _checked(key: str, value: Any, origin: str) -> InForce:
+    try:
+        return InForce(key, validate_value(key, value), origin)
+    except ValueError as exc:
+        return InForce(key, value, origin, str(exc))
+
+
+def _default(key: str) -> Any:
+    if key == "timezone":
+        return system_timezone()
+    if key == "week_start":
+        return 0
+    if key == "max_entry_hours":
+        return DEFAULT_MAX_ENTRY_HOURS
+    if key in POLICY_KEYS:
+        return getattr(PolicyConfig(), key.removeprefix("policy."))
+    return None  # default_person (the login name) and db (the default store)
+
+
+def origin_label(setting: InForce, path: Path) -> str:
+    """Where a value comes from, as error messages name it."""
+    return f"config file {path}" if setting.origin == FROM_FILE else setting.origin
+
+
 def load_settings(
     *,
     config_path: str | Path | None = None,
     db: str | None = None,
     tz: str | None = None,
-    env: dict[str, str] | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> Settings:
     """Resolve every setting from flags, environment, config file and defaults."""
-    env = os.environ if env is None else env
-    path = config_file(config_path, env)
-    data = read_config(path)
-    origin = f"config file {path}"
-
-    if tz:
-        timezone = _validated("timezone", tz, "--tz")
-    elif env.get("SMBALANCE_TZ"):
-        timezone = _validated("timezone", env["SMBALANCE_TZ"], "SMBALANCE_TZ")
-    elif "timezone" in data:
-        timezone = _validated("timezone", data["timezone"], origin)
-    else:
-        timezone = system_timezone()
-
-    policy_data = data.get("policy", {})
-    if not isinstance(policy_data, dict):
-        raise ConfigError(f"{origin}: [policy] must be a table")
-    for key in policy_data:
-        if f"policy.{key}" not in POLICY_KEYS:
-            known = ", ".join(k.removeprefix("policy.") for k in POLICY_KEYS)
-            raise ConfigError(f"{origin}: unknown policy key {key!r}; known: {known}")
-    policy = PolicyConfig(
-        **{key: _validated(f"policy.{key}", value, origin) for key, value in policy_data.items()}
-    )
-    week_start = _validated("week_start", data["week_start"], origin) if "week_start" in data else 0
-    person = data.get("default_person")
-    max_hours = (
-        _validated("max_entry_hours", data["max_entry_hours"], origin)
-        if "max_entry_hours" in data
-        else DEFAULT_MAX_ENTRY_HOURS
-    )
-    store = db or env.get("SMBALANCE_DB")
-    if not store and "db" in data:
-        store = _validated("db", data["db"], origin)
+    path, found = settings_in_force(config_path=config_path, db=db, tz=tz, env=env)
+    for setting in found:
+        if setting.problem:
+            raise ConfigError(f"{origin_label(setting, path)}: {setting.problem}")
+    value = {setting.key: setting.value for setting in found}
     return Settings(
         config_path=path,
-        db=store,
-        timezone=timezone,
-        week_start=week_start,
-        default_person=_validated("default_person", person, origin) if person else None,
-        policy=policy,
-        max_entry_hours=max_hours,
+        db=value["db"],
+        timezone=value["timezone"],
+        week_start=value["week_start"],
+        default_person=value["default_person"],
+        policy=PolicyConfig(**{k.removeprefix("policy."): value[k] for k in POLICY_KEYS}),
+        max_entry_hours=value["max_entry_hours"],
     )
 
 
-def get_value(data: dict[str, Any], key: str) -> Any:
-    if key not in KNOWN_KEYS:
-        raise ConfigError(f"unknown setting {key!r}; known: {', '.join(KNOWN_KEYS)}")
-    if key.startswith("policy."):
-        return data.get("policy", {}).get(key.removeprefix("policy."))
-    return data.get(key)
+def shown_value(setting: InForce) -> str:
+    """A setting's value as `config get`/`show` print it: a weekday by name, the store
+    (its default included) with any password hidden, the login name for default_person."""
+    value = setting.value
+    if setting.problem:
+        return hide_password(str(value))
+    if setting.key == "week_start":
+        return WEEKDAYS[value]
+    if setting.key == "default_person" and value is None:
+        return login_name()
+    if setting.key == "db":
+        return hide_password(str(value if value is not None else default_db_path()))
+    return str(value)
+
+
+def hide_password(text: str) -> str:
+    """A database URL as it may be shown: the password (in the user info or any
+    `password` query key) replaced by ***.  Output lands in terminals, logs and bug
+    reports; the config file keeps the password.
+
+    A plain path is returned as is without importing anything.  A URL that may carry a
+    password is parsed by SQLAlchemy, as the store will parse it; when the password
+    holds an unencoded `@` (which SQLAlchemy would take for the end of it), everything
+    up to the last `@` before the query is user info and hidden.
+    """
+    scheme, sep, rest = text.partition("://")
+    if not sep or ("@" not in rest and "password" not in rest.lower()):
+        return text
+    head, question, query = rest.partition("?")
+    from sqlalchemy.engine import make_url
+
+    try:
+        url = make_url(text)
+        parsed = "@" not in f"{url.host}{url.database}{url.port}"
+    except (ValueError, TypeError):  # ArgumentError is a ValueError, so is a bad port
+        parsed = False
+    if parsed:
+        shown = url.render_as_string(hide_password=True)
+    elif "@" in rest:
+        # Hide up to the last @ before the query (with a `?` in the password as well:
+        # up to the last @ of all).
+        userinfo, _, after = (head if "@" in head else rest).rpartition("@")
+        if "@" in head:
+            after += question + query
+        shown = f"{scheme}://{userinfo.partition(':')[0]}:***@{after}"
+    else:
+        shown = text
+    return re.sub(r"(?i)([?&][^=&]*password[^=&]*=)[^&]*", r"\1***", shown)
 
 
 def set_value(path: Path, key: str, raw: str) -> Any:
@@ -298,7 +403,10 @@ def set_value(path: Path, key: str, raw: str) -> Any:
     if key == "max_entry_hours":
         value = _max_entry_hours(raw)
     if key.startswith("policy."):
-        data.setdefault("policy", {})[key.removeprefix("policy.")] = value
+        policy = data.get("policy")
+        if not isinstance(policy, dict):  # a hand-written `policy = 3` is replaced
+            policy = data["policy"] = {}
+        policy[key.removeprefix("policy.")] = value
     else:
         data[key] = value
     write_config(path, data)
@@ -306,30 +414,35 @@ def set_value(path: Path, key: str, raw: str) -> Any:
 
 
 def write_config(path: Path, data: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".toml.tmp")
-    tmp.write_text(dump_toml(data), encoding="utf-8")
-    os.replace(tmp, path)
+    """Write the config file whole or not at all, 0600 in a 0700 directory (it may hold
+    a database password), by a real TOML writer: any string a shell can pass, newlines
+    and quotes included, comes back from `read_config` as it went in."""
+    import tomli_w  # only when writing: reading needs the stdlib's tomllib alone
+
+    _write_private(path, tomli_w.dumps(data).encode("utf-8"))
 
 
-def dump_toml(data: dict[str, Any]) -> str:
-    """Serialize our flat config (scalars plus one level of tables) as TOML."""
-    lines = [
-        f"{key} = {_toml_scalar(value)}"
-        for key, value in data.items()
-        if not isinstance(value, dict)
-    ]
-    for key, table in data.items():
-        if isinstance(table, dict):
-            lines += ["", f"[{key}]"]
-            lines += [f"{k} = {_toml_scalar(v)}" for k, v in table.items()]
-    return "\n".join(lines) + "\n"
+def _write_private(path: Path, content: bytes) -> None:
+    """Replace `path` with `content` whole or not at all: a random temporary name beside
+    it (mkstemp: O_EXCL, mode 0600 whatever the umask), fsync, then rename over `path`
+    (a symlink planted there is replaced, never followed).  Missing directories are
+    created 0700."""
+    import tempfile
 
-
-def _toml_scalar(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{text}"'
+    missing = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
+    try:
+        for directory in reversed(missing):
+            directory.mkdir(mode=0o700)
+            directory.chmod(0o700)  # mkdir's mode is masked by the umask
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise ConfigError(f"cannot write config file {path}: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(content)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise ConfigError(f"cannot write config file {path}: {exc.strerror}") from None

@@ -188,7 +188,13 @@ def root(
         ),
     ] = False,
 ) -> None:
-    set_state(AppState(db=db, config=config, tz=tz))
+    # By name: Typer vendors its own Click, so its ParameterSource is not click's.
+    from_env = {
+        name
+        for name in ("db", "config", "tz")
+        if getattr(ctx.get_parameter_source(name), "name", None) == "ENVIRONMENT"
+    }
+    set_state(AppState(db=db, config=config, tz=tz, from_env=frozenset(from_env)))
     if ctx.invoked_subcommand is None:
         _orientation()
 

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from smbalance.cli.context import state
+from smbalance.cli.context import notice, state
 from smbalance.cli.params import shown_as
+from smbalance.errors import ConfigError
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from smbalance.config import InForce
 
 config_app = typer.Typer(help="Read and write the config file (TOML).", no_args_is_help=True)
 
@@ -38,51 +44,83 @@ Key = Annotated[
 ]
 
 
-def _masked(value: object) -> str:
-    """A setting as shown: a password inside a database URL becomes ***.
+def _in_force() -> tuple[Path, list[InForce]]:
+    from smbalance.config import settings_in_force
 
-    Output lands in terminals, logs and bug reports; the file itself keeps the password.
-    """
-    import re
+    return settings_in_force(**state().flags())
 
-    return re.sub(r"(://[^/@:\s]*:)[^/@\s]+@", r"\1***@", str(value))
+
+def _origin(setting: InForce) -> str:
+    from smbalance.config import DEFAULT
+
+    if setting.origin != DEFAULT:
+        return f"from {setting.origin}"
+    if setting.key == "default_person":
+        return "default: your login name"
+    if setting.key == "timezone":
+        return "default: the system's zone"
+    return "default"
+
+
+def _problem(setting: InForce, path: Path, more: str = "") -> ConfigError:
+    """The error for a value that cannot be used, with how to repair the file."""
+    from smbalance.config import FROM_FILE, KNOWN_KEYS, origin_label
+
+    fix = ""
+    if setting.origin == FROM_FILE:
+        fix = (
+            f"; fix it with `smbalance config set {setting.key} VALUE`"
+            if setting.key in KNOWN_KEYS
+            else f"; remove it from {path}"
+        )
+    return ConfigError(f"{origin_label(setting, path)}: {setting.problem}{more}{fix}")
 
 
 @config_app.command("show")
 def show() -> None:
     """Show every setting in force and where it comes from.
 
+    Each line is `key = value  (origin)`: a flag (--tz, --db), an environment
+    variable (SMBALANCE_TZ, SMBALANCE_DB), the config file, or the default.  A
+    password in a database URL is shown as ***.
+
     \b
     Example:
       smbalance config show
     """
-    from dataclasses import asdict
+    from smbalance.config import shown_value
 
-    settings = state().settings
-    print(f"# config file: {settings.config_path}")
-    print(f"timezone = {settings.timezone}")
-    from smbalance.config import WEEKDAYS
-
-    print(f"week_start = {WEEKDAYS[settings.week_start]}")
-    print(f"default_person = {settings.default_person or ''}")
-    print(f"db = {_masked(settings.db or '')}")
-    print(f"max_entry_hours = {settings.max_entry_hours:g}")
-    for key, value in asdict(settings.policy).items():
-        print(f"policy.{key} = {value:g}")
+    path, found = _in_force()
+    print(f"# config file: {path}" + ("" if path.exists() else " (not created yet)"))
+    for setting in found:
+        print(f"{setting.key} = {shown_value(setting)}  ({_origin(setting)})")
+    problems = [s for s in found if s.problem]
+    if problems:
+        more = f" (and {len(problems) - 1} more above)" if len(problems) > 1 else ""
+        raise _problem(problems[0], path, more)
 
 
 @config_app.command("get")
 def get(key: Key) -> None:
-    """Print one setting as written in the config file (empty if unset).
+    """Print the value in force of one setting (where it comes from: on stderr).
+
+    The value alone is on stdout, so scripts can use `$(smbalance config get KEY)`;
+    the origin (a flag, an environment variable, the config file or the default) is a
+    notice on stderr.  A password in a database URL is shown as ***.
 
     \b
-    Example:
+    Examples:
       smbalance config get policy.floor
+      smbalance config get timezone 2>/dev/null
     """
-    from smbalance.config import get_value, read_config
+    from smbalance.config import shown_value
 
-    value = get_value(read_config(state().config_path), key)
-    print("" if value is None else _masked(value))
+    path, found = _in_force()
+    setting = next(s for s in found if s.key == key)
+    if setting.problem:
+        raise _problem(setting, path)
+    print(shown_value(setting))
+    notice(f"({_origin(setting)})")
 
 
 @config_app.command("set")
@@ -97,7 +135,7 @@ def set_(
       smbalance config set default_person alice
       smbalance config set policy.floor 30
     """
-    from smbalance.config import set_value, validate_value
+    from smbalance.config import FROM_FILE, InForce, set_value, shown_value, validate_value
 
     try:
         validate_value(key, value)
@@ -105,7 +143,14 @@ def set_(
         raise typer.BadParameter(str(exc), param_hint="'VALUE'") from None
     path = state().config_path  # not the validated settings: this may be the repair
     stored = set_value(path, key, value)
-    print(f"{key} = {_masked(stored)} (in {path})")
+    setting = InForce(key, validate_value(key, stored), FROM_FILE)
+    print(f"{key} = {shown_value(setting)} (in {path})")
+    try:
+        in_force = next(s for s in _in_force()[1] if s.key == key)
+    except ConfigError:
+        return
+    if in_force.origin != FROM_FILE:  # SMBALANCE_TZ or a flag still wins
+        notice(f"{in_force.origin} overrides it: {key} is {shown_value(in_force)} for now")
 
 
 @config_app.command("path")

@@ -30,6 +30,9 @@ class AppState:
     db: str | None = None
     config: str | None = None
     tz: str | None = None
+    # The global options whose value came from their environment variable, not a flag
+    # (`config show` says which); the values above hold either.
+    from_env: frozenset[str] = frozenset()
     _settings: Settings | None = field(default=None, repr=False)
     _store: Store | None = field(default=None, repr=False)
     _now: int | None = field(default=None, repr=False)
@@ -41,8 +44,15 @@ class AppState:
         if self._settings is None:
             from smbalance.config import load_settings
 
-            self._settings = load_settings(config_path=self.config, db=self.db, tz=self.tz)
+            self._settings = load_settings(**self.flags())
         return self._settings
+
+    def flags(self) -> dict[str, str | None]:
+        """The global options given as flags (load_settings reads their variables)."""
+        given = {"config_path": self.config, "db": self.db, "tz": self.tz}
+        return {
+            k: None if k.removesuffix("_path") in self.from_env else v for k, v in given.items()
+        }
 
     @property
     def config_path(self) -> Path:
