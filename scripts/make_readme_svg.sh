@@ -18,5 +18,5 @@ unset SMBALANCE_DB NO_COLOR
 
 mkdir -p "$(dirname "$out")"
 "$smbalance" --db "$tmp/demo.db" demo >/dev/null 2>"$tmp/notices" || { cat "$tmp/notices" >&2; exit 1; }
-"$smbalance" --db "$tmp/demo.db" report --save "$out" >/dev/null
+"$smbalance" --db "$tmp/demo.db" report --save "$out" >/dev/null 2>"$tmp/notices" || { cat "$tmp/notices" >&2; exit 1; }
 echo "wrote $out"

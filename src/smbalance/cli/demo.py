@@ -45,7 +45,7 @@ def demo(fmt: Annotated[str, format_option(FORMATS)] = "table") -> None:
     result = _demo_report(app, store, week_start)
     from smbalance.cli.report import show_report
 
-    show_report(result, fmt, None)
+    show_report(result, fmt)
     notice(
         f"See more with `smbalance --db {target} report --last-week` (or --month, --all); "
         f"`smbalance --db {target} undo` removes the demo data."

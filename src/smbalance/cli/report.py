@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from smbalance.cli.context import state
+from smbalance.cli.context import notice, state
 from smbalance.cli.params import FromOpt, ToOpt, WhoMany, format_option
 from smbalance.errors import SmbalanceError
 
@@ -16,8 +17,10 @@ if TYPE_CHECKING:
     from smbalance.periods import Period
     from smbalance.report import Report
 
-FORMATS = ("table", "json", "csv", "markdown")
+FORMATS = ("table", "json", "csv", "markdown", "html")
 BREAKDOWNS = ("day", "tag")  # smbalance.report.BREAKDOWNS, without importing the report
+# What `--save FILE` writes, by the file's suffix.
+SAVE_SUFFIXES = (".svg", ".html", ".md")
 PERIOD_FLAGS = ("--week", "--last-week", "--month", "--last-month", "--year", "--all")
 CHECK_FAILED = 3  # spec: `--check` exits 3 when any warning fires
 
@@ -72,11 +75,12 @@ def report(
         typer.Option("--check", help="Exit with status 3 when any warning fires."),
     ] = False,
     save: Annotated[
-        Path | None,
+        list[Path] | None,
         typer.Option(
             "--save",
-            metavar="FILE.svg|FILE.html",
-            help="Also write the rendered report to an SVG or HTML file.",
+            metavar="FILE.svg|.html|.md",
+            help="Also write the report to FILE: an SVG picture, an HTML page or Markdown "
+            "(repeatable).",
             show_default=False,
         ),
     ] = None,
@@ -88,6 +92,7 @@ def report(
     Examples:
       smbalance report                       # this week
       smbalance report --last-week --format markdown | mail -s "Balance" team@example.com
+      smbalance report --last-week --save week.html --save week.svg
       smbalance report --month --who alice --who bob
       smbalance report --from 2026-11-01 --to 2026-11-30 --format json
       smbalance report --month --by tag      # where the time went, tag by tag
@@ -107,12 +112,15 @@ def report(
         raise typer.BadParameter(
             f"choose one period, not {' and '.join(chosen)}", param_hint="'PERIOD'"
         )
-    if save is not None and save.suffix.lower() not in (".svg", ".html"):
-        raise typer.BadParameter(
-            f"{save} must end in .svg or .html (e.g. report.svg)", param_hint="'--save'"
-        )
-    if save is not None:
-        _check_writable(save)
+    saves = list(dict.fromkeys(save or []))
+    for path in saves:
+        if path.suffix.lower() not in SAVE_SUFFIXES:
+            raise typer.BadParameter(
+                f"{path} must end in .svg, .html or .md (e.g. report.html)",
+                param_hint="'--save'",
+            )
+    for path in saves:
+        _check_writable(path)
     app = state()
     store = app.store()
     people = sorted(set(who or []))
@@ -132,7 +140,7 @@ def report(
         by=by,
         running_until=app.now if current else None,
     )
-    show_report(result, fmt, save)
+    show_report(result, fmt, saves)
     if check and result.warnings:
         raise typer.Exit(CHECK_FAILED)
 
@@ -181,29 +189,50 @@ def _between(start: int, end: int, tz: str) -> Period:
     return Period(datetime.fromtimestamp(start, UTC), datetime.fromtimestamp(end, UTC), tz)
 
 
-def show_report(result: Report, fmt: str, save: Path | None) -> None:
-    """Print `result` in `fmt` on stdout, and write the rendered report to `save`."""
+def show_report(result: Report, fmt: str, saves: Sequence[Path] = ()) -> None:
+    """Print `result` in `fmt` on stdout, then write it to each of `saves` (by suffix)
+    and say where on stderr."""
+    if fmt == "table":
+        from smbalance.render.report import print_report
+
+        print_report(result, state().format_instant)
+    else:
+        print(rendered(result, fmt), end="")
+    for path in saves:
+        kind = {".svg": "svg", ".html": "html", ".md": "markdown"}[path.suffix.lower()]
+        text = rendered(result, kind)
+        try:
+            path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise SmbalanceError(f"cannot write {path}: {exc.strerror or exc}") from None
+        notice(f"Saved the report to {path}")
+
+
+def rendered(result: Report, fmt: str) -> str:
+    """The report as text in `fmt` (every format but the terminal table)."""
     if fmt == "json":
         import json
 
         from smbalance.report import report_dict
 
-        print(json.dumps(report_dict(result), indent=2, ensure_ascii=False))
-    elif fmt == "csv":
+        return json.dumps(report_dict(result), indent=2, ensure_ascii=False) + "\n"
+    if fmt == "csv":
         from smbalance.report import breakdown_csv, report_csv
 
-        print(report_csv(result) if result.by is None else breakdown_csv(result), end="")
-    elif fmt == "markdown":
+        return report_csv(result) if result.by is None else breakdown_csv(result)
+    if fmt == "markdown":
         from smbalance.render.report import report_markdown
 
-        print(report_markdown(result, state().format_instant), end="")
-    if fmt == "table" or save is not None:
-        from smbalance.render.report import print_report
+        return report_markdown(result, state().format_instant)
+    if fmt == "html":
+        from smbalance.render.html import report_html
 
-        try:
-            print_report(result, state().format_instant, show=fmt == "table", save=save)
-        except OSError as exc:
-            raise SmbalanceError(f"cannot write {save}: {exc.strerror or exc}") from None
+        return report_html(result)
+    if fmt == "svg":
+        from smbalance.render.report import report_svg
+
+        return report_svg(result)
+    raise ValueError(f"no such report format: {fmt}")
 
 
 def _check_writable(save: Path) -> None:

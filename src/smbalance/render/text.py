@@ -1,0 +1,35 @@
+"""How the report's numbers and period read, the same in every human format (terminal,
+Markdown, HTML).  Stdlib only."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from smbalance.report import Report
+
+
+def pct(value: float | None) -> str:
+    """A share: `28.2%`, or `–` when there is no time to share."""
+    return "–" if value is None else f"{value:.1f}%"
+
+
+def target_text(value: float) -> str:
+    """A target or floor: `25%`."""
+    return f"{value:g}%"
+
+
+def period_text(report: Report) -> str:
+    """`2026-11-23 – 2026-11-29 (Europe/London)`: the local days the period covers."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(report.period.tz)
+    first = report.period.start.astimezone(zone)
+    last = (report.period.end - timedelta(seconds=1)).astimezone(zone)
+    days = (
+        f"{first:%Y-%m-%d}"
+        if first.date() == last.date()
+        else f"{first:%Y-%m-%d} – {last:%Y-%m-%d}"
+    )
+    return f"{days} ({report.period.tz})"
