@@ -90,6 +90,8 @@ def test_format_html_goes_to_stdout(sqlite_cli) -> None:  # type: ignore[no-unty
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("<!DOCTYPE html>") and result.stdout.endswith("</html>\n")
     assert "commission-crowding" in result.stdout
+    by_day = sqlite_cli("report", "--format", "html", "--by", "day").stdout
+    assert '<h2 id="breakdown">By day</h2>' in by_day and "2026-11-24" in by_day
 
 
 def test_save_may_be_repeated_and_says_where(sqlite_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

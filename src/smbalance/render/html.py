@@ -91,10 +91,14 @@ def report_html(report: Report) -> str:
         "</header>",
         "<main>",
     ]
+    if report.current:
+        parts.append('<p class="legend">Running timers are counted up to now (--current).</p>')
     if report.empty:
         parts.append('<p class="empty">No entries in this period.</p>')
     if report.people:
         parts += _people_section(report)
+    if report.by is not None and report.breakdown:
+        parts += _breakdown_section(report)
     if report.trend:
         parts += _trend_section(report)
     parts += _warnings_section(report)
@@ -197,6 +201,45 @@ def split_svg(split: PersonSplit, width: int = 96, height: int = 14) -> str:
         f'<rect x="{sales}" width="{marketing}" height="{height}" fill="{MARKETING_COLOUR}"/>'
         "</svg>"
     )
+
+
+# ---- breakdown (report --by day|tag) ----------------------------------------------------
+
+
+def _breakdown_section(report: Report) -> list[str]:
+    from smbalance.render.breakdown import CAPTIONS, breakdown_title
+
+    by = report.by or ""
+    head = "".join(
+        f'<th scope="col"{_th_class(name)}>{_e(name)}</th>'
+        for name in (by, "person", "sales", "marketing", "total", "share")
+    )
+    rows, previous = [], None
+    for row in report.breakdown:
+        key = row.key if row.key != previous else ""
+        previous = row.key
+        rows.append(
+            "<tr>"
+            f'<td class="role">{_e(key)}</td><td class="role">{_e(row.person)}</td>'
+            f"<td>{_e(format_duration(row.sales_seconds))}</td>"
+            f"<td>{_e(format_duration(row.marketing_seconds))}</td>"
+            f"<td>{_e(format_duration(row.total_seconds))}</td>"
+            f"<td>{_e(pct(row.marketing_share))}</td>"
+            "</tr>"
+        )
+    caption = CAPTIONS.get(by)
+    return [
+        '<section aria-labelledby="breakdown">',
+        f'<h2 id="breakdown">{_e(breakdown_title(report))}</h2>',
+        '<div class="table-wrap"><table>',
+        f"<thead><tr>{head}</tr></thead>",
+        "<tbody>",
+        *rows,
+        "</tbody>",
+        "</table></div>",
+        *([f'<p class="legend">{_e(caption.capitalize())}.</p>'] if caption else []),
+        "</section>",
+    ]
 
 
 # ---- trend ------------------------------------------------------------------------------
