@@ -21,6 +21,39 @@ EXAMPLES = int(os.environ.get("SMBALANCE_HOSTILE_EXAMPLES", "40"))
 TRIED: dict[str, int] = {}
 
 anything = st.text(max_size=40)
+# Stored text that has broken output before: Rich markup, terminal control sequences,
+# C0/C1 controls, bidi overrides and spreadsheet formula prefixes (issue #14).
+HOSTILE_PIECES = (
+    "[/]",
+    "[bold]",
+    "[link=https://evil.example/login]",
+    "[/link]",
+    "[conceal]",
+    "\x1b[2J",
+    "\x1b]0;pwned\x07",
+    "\x1b[31m",
+    "\r",
+    "\x07",
+    "\x9b",
+    "\u202e",
+    "=",
+    "+",
+    "-",
+    "@",
+    "\t",
+    '=HYPERLINK("http://evil.example/x","click")',
+    "=cmd|' /C calc'!A0",
+)
+hostile = st.lists(
+    st.one_of(
+        st.sampled_from(HOSTILE_PIECES),
+        st.characters(max_codepoint=0x9F, exclude_characters="\x00"),
+        st.text(max_size=5),
+    ),
+    min_size=1,
+    max_size=8,
+).map("".join)
+note_text = st.one_of(anything, hostile, hostile)
 when = st.sampled_from(["2026-11-20 09:00", "yesterday 10:00", "-2h", "now", "mon 09:00"])
 duration = st.sampled_from(["30m", "1h30m", "1.5h", "1:30", "45s"])
 category = st.sampled_from(["sales", "marketing", "s", "M"])
@@ -55,7 +88,7 @@ COMMANDS = {
         option("--start", when),
         option("--end", when),
         option("--who", name),
-        option("--note", anything),
+        option("--note", note_text),
         option("--tag", st.sampled_from(["q4", "client:acme"])),
     ),
     "start": command(
@@ -63,7 +96,7 @@ COMMANDS = {
         positional(category),
         option("--who", name),
         option("--at", when),
-        option("--note", anything),
+        option("--note", note_text),
         option("--tag", st.sampled_from(["q4"])),
     ),
     "edit": command(
@@ -74,7 +107,7 @@ COMMANDS = {
         option("--end", when),
         option("--duration", duration),
         option("--who", name),
-        option("--note", anything),
+        option("--note", note_text),
         option("--tag", st.sampled_from(["q4"])),
     ),
     "report": command(
@@ -185,3 +218,36 @@ def test_arbitrary_text_never_breaks_a_command(name: str, sqlite_cli, sqlite_pat
 
     run()
     print(f"{name}: {TRIED[name]} hypothesis examples")
+
+
+def visible_controls(output: str) -> list[str]:
+    """Control characters a terminal would act on (line breaks aside)."""
+    return [hex(ord(c)) for c in output if (ord(c) < 0x20 and c != "\n") or 0x7F <= ord(c) < 0xA0]
+
+
+def test_hostile_notes_come_out_as_text(sqlite_cli) -> None:  # type: ignore[no-untyped-def]
+    """Whatever a note holds, `entries` and `status` show it: no markup error, no raw
+    control character, and the note's printable text is all there."""
+    seed(sqlite_cli)
+
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+        derandomize=EXAMPLES == 40,
+    )
+    @given(note=hostile)
+    def run(note: str) -> None:
+        logged = sqlite_cli("log", "sales", "1m", "--who", "alice", "--note", note, "-q")
+        if logged.exit_code != 0:  # a note refused while parsing is fine; a crash is not
+            assert logged.exit_code == 2 and logged.stderr.startswith("Error: "), logged.stderr
+            return
+        started = sqlite_cli("start", "marketing", "--who", "bob", "--note", note)
+        assert started.exit_code == 0, started.stderr
+        for argv in (["entries", "--who", "alice", "--limit", "1"], ["status"]):
+            result = sqlite_cli(*argv)
+            assert result.exit_code == 0, (argv, result.stderr)
+            assert "This is a bug" not in result.stderr
+            assert not visible_controls(result.stdout), (argv, note)
+
+    run()

@@ -36,8 +36,11 @@ SUMMARIES = {
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
-    """Print the one-line error and return the Exit to raise."""
-    print(f"Error: {message}", file=sys.stderr)
+    """Print the one-line error and return the Exit to raise.  Whatever the message
+    quotes (a path, a name, a note) cannot break the line or send control sequences."""
+    from smbalance.visible import visible
+
+    print(f"Error: {visible(message)}", file=sys.stderr)
     return typer.Exit(code)
 
 

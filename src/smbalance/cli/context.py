@@ -130,9 +130,11 @@ class AppState:
 
     def succeeded(self) -> None:
         """Say what was kept back until the command had worked."""
-        for message in self._on_success:
-            print(message, file=sys.stderr)
-        self._on_success.clear()
+        from smbalance.visible import visible
+
+        waiting, self._on_success = self._on_success, []
+        for message in waiting:
+            print(visible(message), file=sys.stderr)
 
     def close(self) -> None:
         if self._store is not None:
@@ -150,9 +152,11 @@ def notice(message: str) -> None:
 
     Commands give notices once their change is made, so what was kept back for success
     (where a new store is) comes first, in the order things happened."""
+    from smbalance.visible import visible
+
     if _state is not None:
         _state.succeeded()
-    print(message, file=sys.stderr)
+    print(visible(message), file=sys.stderr)
 
 
 _state: AppState | None = None

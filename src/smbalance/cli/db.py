@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from smbalance.cli.context import state
+from smbalance.visible import visible
 
 db_app = typer.Typer(
     help="Look after the store: path, check, backup, migrate.", no_args_is_help=True
@@ -46,11 +47,11 @@ def check() -> None:
     problems = store.check()
     if problems:
         for problem in problems:
-            print(problem)
+            print(visible(problem))
         from smbalance.errors import StoreError
 
         raise StoreError(f"{len(problems)} problem(s) found in {store.where}")
-    print(f"{store.where}: OK")
+    print(f"{visible(store.where)}: OK")
 
 
 @db_app.command("backup")

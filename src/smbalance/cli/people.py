@@ -19,6 +19,7 @@ from smbalance.cli.params import (
     role_option,
 )
 from smbalance.domain import plural
+from smbalance.visible import visible
 
 people_app = typer.Typer(
     help="Manage people: their role (sales, marketing or both), commission and target.",
@@ -72,7 +73,7 @@ def add(
       smbalance people add bob --role sales
     """
     person = state().store().add_person(name, role, commission or 0, target)
-    print(f"Added {person.name} ({person.role}, commission {person.commission}%).")
+    print(f"Added {person.name} ({visible(person.role)}, commission {person.commission}%).")
 
 
 @people_app.command("set")
@@ -110,7 +111,10 @@ def set_(
         )
     )
     target_text = f"{person.target}%" if person.target is not None else "the policy floor"
-    print(f"{person.name}: {person.role}, commission {person.commission}%, target {target_text}.")
+    print(
+        f"{visible(person.name)}: {visible(person.role)}, commission {person.commission}%, "
+        f"target {target_text}."
+    )
 
 
 @people_app.command("ls")

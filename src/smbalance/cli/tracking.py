@@ -29,6 +29,7 @@ from smbalance.cli.params import (
     tag_option,
 )
 from smbalance.domain import FIRST_EPOCH, LAST_EPOCH, YEAR_RANGE
+from smbalance.visible import visible
 
 Duration = Annotated[
     shown_as("90m|1h30m|1:30") | None,
@@ -446,8 +447,8 @@ def edit(
 
     span = _span(app.format_instant(entry.start_utc), app.format_instant(entry.end_utc))
     print(
-        f"Entry {entry.id}: {format_duration(entry.seconds)} of {entry.category} for "
-        f"{entry.person}, {span}"
+        f"Entry {entry.id}: {format_duration(entry.seconds)} of {visible(entry.category)} for "
+        f"{visible(entry.person)}, {span}"
     )
 
 
@@ -470,7 +471,8 @@ def rm(
 
         for e in targets:
             print(
-                f"  {e.id}: {format_duration(e.seconds)} of {e.category} for {e.person}, "
+                f"  {e.id}: {format_duration(e.seconds)} of {visible(e.category)} for "
+                f"{visible(e.person)}, "
                 f"{app.format_instant(e.start_utc)}",
                 file=sys.stderr,
             )
@@ -498,7 +500,7 @@ def undo() -> None:
       smbalance undo
     """
     reverted = state().store().undo()
-    print(f"Undid {reverted.command}: {reverted.summary}.")
+    print(f"Undid {reverted.command}: {visible(reverted.summary)}.")
 
 
 def register(app: typer.Typer) -> None:

@@ -10,9 +10,33 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
 
 
 def console(*, stderr: bool = False, record: bool = False) -> Console:
     from rich.console import Console
 
     return Console(stderr=stderr, record=record, highlight=False, soft_wrap=False)
+
+
+def shown(value: str, style: str = "", *, newlines: bool = False) -> Text:
+    """Stored text (a note, tag, name, role) as Rich will show it: never read as markup
+    (`Text`, not a str), with control characters made visible (`visible`; `newlines`
+    keeps line breaks, for a cell that may grow)."""
+    from rich.text import Text
+
+    from smbalance.visible import visible
+
+    return Text(visible(value, newlines=newlines), style=style)
+
+
+MARKDOWN_SPECIAL = "\\`*_[]<>|#"
+
+
+def md_text(value: str) -> str:
+    """Stored text as literal Markdown (a table cell, a list item): controls visible, and
+    a backslash before anything that could end a cell, open a link, emphasise or start
+    raw HTML (CommonMark's backslash escapes)."""
+    from smbalance.visible import visible
+
+    return "".join(f"\\{c}" if c in MARKDOWN_SPECIAL else c for c in visible(value))

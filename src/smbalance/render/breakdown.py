@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from smbalance.render import md_text, shown
 from smbalance.timeparse import format_duration
 
 if TYPE_CHECKING:
@@ -42,7 +43,6 @@ def breakdown_table(report: Report) -> RenderableType | None:
     if report.by is None or not report.breakdown:
         return None
     from rich.table import Table
-    from rich.text import Text
 
     table = Table(
         title=breakdown_title(report),
@@ -61,8 +61,9 @@ def breakdown_table(report: Report) -> RenderableType | None:
     for row in report.breakdown:
         if previous is not None and row.key != previous:
             table.add_section()
-        # Tags are stored text: a Text is never read as markup.
-        table.add_row(Text(row.key if row.key != previous else ""), row.person, *_numbers(row))
+        # Tags and names are stored text: `shown` is never read as markup.
+        key = shown(row.key if row.key != previous else "")
+        table.add_row(key, shown(row.person), *_numbers(row))
         previous = row.key
     return table
 
@@ -78,14 +79,11 @@ def breakdown_markdown(report: Report) -> list[str]:
         _row([report.by, "person", "sales", "marketing", "total", "share"]),
         _row(["---", "---", "---:", "---:", "---:", "---:"]),
     ]
-    lines += [_row([_md_text(row.key), row.person, *_numbers(row)]) for row in report.breakdown]
+    lines += [
+        _row([md_text(row.key), md_text(row.person), *_numbers(row)]) for row in report.breakdown
+    ]
     return [*lines, ""]
 
 
 def _row(cells: list[str]) -> str:
     return "| " + " | ".join(cells) + " |"
-
-
-def _md_text(text: str) -> str:
-    """A stored string as literal Markdown text in a table cell."""
-    return "".join(f"\\{c}" if c in "\\`*_[]<>|#" else c for c in text)

@@ -11,12 +11,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from smbalance.policy import PersonSplit
+from smbalance.render import md_text, shown
 from smbalance.render.breakdown import breakdown_markdown, breakdown_table
 from smbalance.render.text import pct as _pct
 from smbalance.render.text import period_text
 from smbalance.render.text import target_text as _target
 from smbalance.report import Report
 from smbalance.timeparse import format_duration
+from smbalance.visible import visible
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -80,8 +82,8 @@ def _people_table(report: Report) -> RenderableType:
         flagged = bool(report.warnings_for(split.person))
         share = _pct(split.marketing_share)
         table.add_row(
-            split.person,
-            split.role,
+            shown(split.person),
+            shown(split.role),
             f"{split.commission}%",
             format_duration(split.sales_seconds),
             format_duration(split.marketing_seconds),
@@ -141,8 +143,8 @@ def _warnings_panel(report: Report) -> RenderableType:
     for index, warning in enumerate(report.warnings):
         if index:
             body.append("\n")
-        body.append(f"{warning.code}", style="bold red")
-        body.append(f"  {warning.message}")
+        body.append(visible(warning.code), style="bold red")
+        body.append(f"  {visible(warning.message)}")
     return Panel(body, title=f"Warnings ({len(report.warnings)})", border_style="red")
 
 
@@ -352,7 +354,7 @@ def report_markdown(report: Report, fmt: Fmt) -> str:
         lines.append("")
     lines += ["## Warnings", ""]
     if report.warnings:
-        lines += [f"- **{w.code}**: {w.message}" for w in report.warnings]
+        lines += [f"- **{md_text(w.code)}**: {md_text(w.message)}" for w in report.warnings]
     else:
         lines.append("No warnings: selling and marketing are in balance.")
     return "\n".join(lines) + "\n"
@@ -361,8 +363,8 @@ def report_markdown(report: Report, fmt: Fmt) -> str:
 def _md_person(split: PersonSplit) -> str:
     return _md_row(
         [
-            split.person,
-            split.role,
+            md_text(split.person),
+            md_text(split.role),
             f"{split.commission}%",
             format_duration(split.sales_seconds),
             format_duration(split.marketing_seconds),

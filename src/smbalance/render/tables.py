@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from smbalance.domain import EntryRecord, PersonRecord, TimerRecord, plural
-from smbalance.render import console
+from smbalance.render import console, shown
 from smbalance.timeparse import format_duration
 
 CATEGORY_STYLE = {"sales": "yellow", "marketing": "cyan"}
@@ -52,13 +52,17 @@ def _day_and_times(start: str, end: str) -> tuple[str, str, str]:
 
 
 def _note_and_tags(entry: EntryRecord) -> Text:
-    """The note, then the tags as dim `#tag`s: one column instead of two."""
-    from rich.text import Text
-
-    text = Text(entry.note)
+    """The note, then the tags as dim `#tag`s: one column instead of two.  A note's line
+    breaks stay (the cell grows); every other control character is shown escaped."""
+    text = shown(entry.note, newlines=True)
     for tag in entry.tags:
-        text.append(f"{' ' if len(text) else ''}#{tag}", style="dim")
+        text.append(f"{' ' if len(text) else ''}#", style="dim")
+        text.append_text(shown(tag, style="dim"))
     return text
+
+
+def _category(category: str) -> Text:
+    return shown(category, style=CATEGORY_STYLE.get(category, ""))
 
 
 def entries_table(entries: Sequence[EntryRecord], fmt: Fmt, *, title: str | None = None) -> None:
@@ -83,8 +87,8 @@ def entries_table(entries: Sequence[EntryRecord], fmt: Fmt, *, title: str | None
         total += entry.seconds
         table.add_row(
             str(entry.id),
-            entry.person,
-            f"[{CATEGORY_STYLE[entry.category]}]{entry.category}[/]",
+            shown(entry.person),
+            _category(entry.category),
             *_day_and_times(fmt(entry.start_utc), fmt(entry.end_utc)),
             format_duration(entry.seconds),
             _note_and_tags(entry),
@@ -107,11 +111,11 @@ def timers_table(timers: Sequence[TimerRecord], now: int, fmt: Fmt) -> None:
         table.add_column(name)
     for timer in timers:
         table.add_row(
-            timer.person,
-            f"[{CATEGORY_STYLE[timer.category]}]{timer.category}[/]",
+            shown(timer.person),
+            _category(timer.category),
             fmt(timer.start_utc),
             format_duration(max(now - timer.start_utc, 0)),
-            timer.note,
+            shown(timer.note),
         )
     out.print(table)
 
@@ -134,7 +138,7 @@ def split_table(rows: Sequence[dict], title: str) -> None:
     for row in rows:
         share = row["marketing_share"]
         table.add_row(
-            row["person"],
+            shown(row["person"]),
             format_duration(row["sales_seconds"]),
             format_duration(row["marketing_seconds"]),
             format_duration(row["total_seconds"]),
@@ -158,5 +162,5 @@ def people_table(people: Sequence[PersonRecord], floor: float) -> None:
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for person in people:
         target = f"{person.target}%" if person.target is not None else f"{floor:g}% (floor)"
-        table.add_row(person.name, person.role, f"{person.commission}%", target)
+        table.add_row(shown(person.name), shown(person.role), f"{person.commission}%", target)
     out.print(table)

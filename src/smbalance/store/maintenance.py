@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import text
 
+from smbalance.domain import NAME_RE
 from smbalance.errors import StoreError
 from smbalance.store.base import StoreBase
 from smbalance.store.opening import copy_sqlite, sqlite_path
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
 
 # Our own invariants, as queries that return one row per violation.
 INVARIANTS = {
@@ -63,6 +68,16 @@ MESSAGES = {
 }
 
 
+def _bad_names(conn: Connection) -> list[str]:
+    """Names that break the rule `people add` enforces (a hand edit, another program):
+    the regular expression is Python's, so it runs here rather than in SQL."""
+    return [
+        f"person {name!r} breaks the name rule (1-32 lower-case letters, digits, _ or -)"
+        for (name,) in conn.execute(text("SELECT name FROM person ORDER BY id"))
+        if not isinstance(name, str) or not NAME_RE.fullmatch(name)
+    ]
+
+
 class MaintenanceMixin(StoreBase):
     @property
     def path(self) -> Path | None:
@@ -85,6 +100,7 @@ class MaintenanceMixin(StoreBase):
             for code, query in INVARIANTS.items():
                 for row in conn.execute(text(query), now if ":now" in query else {}):
                     problems.append(MESSAGES[code].format(*row))
+            problems.extend(_bad_names(conn))
         return problems
 
     def backup(self, destination: Path) -> Path:
