@@ -22,6 +22,8 @@ from smbalance.visible import visible
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
+    from rich.table import Table
+    from rich.text import Text
 
 Fmt = Callable[[int], str]
 
@@ -29,10 +31,6 @@ BAR_WIDTH = 10
 TREND_WIDTH = 30
 # Different characters as well as colours, so the bars read without colour too.
 SALES_CHAR, MARKETING_CHAR = "█", "▒"
-CAPTION = (
-    f"split: {SALES_CHAR} sales, {MARKETING_CHAR} marketing; ! a warning below; "
-    "comm = commission; team target = the policy floor"
-)
 
 
 def split_bar(split: PersonSplit, width: int = BAR_WIDTH) -> str:
@@ -44,90 +42,206 @@ def split_bar(split: PersonSplit, width: int = BAR_WIDTH) -> str:
 
 
 def trend_bar(value: float | None, floor: float, width: int = TREND_WIDTH) -> str:
-    """The week's marketing share on a 0–100% scale with the floor marked by │."""
-    cells = [" "] * width
+    """The week's marketing share on a 0–100% scale, with the floor marked by a │ set
+    between two cells (it hides none).  A share above the floor always reaches past the
+    mark and one below it always stops short, so 30.7% never seems to end on a 25% floor.
+    """
+    mark = min(width - 1, max(1, round(width * floor / 100)))
     filled = 0 if value is None else round(width * value / 100)
-    for i in range(filled):
-        cells[i] = MARKETING_CHAR
-    mark = min(width - 1, round(width * floor / 100))
-    cells[mark] = "│"
-    bar = "".join(cells)
+    if value is not None and value > floor:
+        filled = max(filled, mark + 1)
+    elif value is not None and value < floor:
+        filled = min(filled, mark - 1)
+    cells = MARKETING_CHAR * filled + " " * (width - filled)
     colour = "red" if value is not None and value < floor else "cyan"
-    return f"[{colour}]{bar[:mark]}[/][bold]│[/][{colour}]{bar[mark + 1 :]}[/]"
+    return f"[{colour}]{cells[:mark]}[/][bold]│[/][{colour}]{cells[mark:]}[/]"
 
 
-def _people_table(report: Report) -> RenderableType:
-    from rich.table import Table
+def packed(items: list[Text], width: int, *, indent: str = "", sep: str = "  ") -> Text:
+    """`items` on as few lines as `width` allows, never breaking inside an item: a legend
+    wraps between "comm = commission" and the next entry, never after "comm =".  An item
+    wider than the line gets a line of its own (and only then folds)."""
+    from rich.text import Text
 
-    table = Table(
-        header_style="bold underline",
-        caption=CAPTION,
-        caption_justify="left",
-        box=None,
-        padding=(0, 1, 0, 0),
-    )
-    for name, justify in (
-        ("person", "left"),
-        ("role", "left"),
-        ("comm", "right"),
-        ("sales", "right"),
-        ("mktg", "right"),
-        ("total", "right"),
-        ("mktg%", "right"),
-        ("target", "right"),
-        ("split", "left"),
-    ):
-        table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    out = Text(no_wrap=False, overflow="fold")
+    line = 0
+    for item in items:
+        if line and line + len(sep) + item.cell_len > width:
+            out.append("\n")
+            line = 0
+        if line:
+            out.append(sep)
+            line += len(sep)
+        elif indent:
+            out.append(indent)
+            line += len(indent)
+        out.append_text(item)
+        line += item.cell_len
+    return out
+
+
+def _legend(report: Report, *, bar: bool, abbreviated: bool) -> list[Text]:
+    from rich.text import Text
+
+    items = []
+    if bar:
+        items.append(Text(f"split: {SALES_CHAR} sales, {MARKETING_CHAR} marketing"))
+    items += [Text("! a warning below"), Text("comm = commission")]
+    if abbreviated:
+        items.append(Text(", ".join(f"{short} = {role}" for role, short in ROLE_SHORT.items())))
+    items.append(Text(f"team target = the {_target(report.policy.floor)} floor"))
+    return [item.copy() for item in items]
+
+
+# Roles in a narrow table: short, and still words.
+ROLE_SHORT = {"sales": "sal", "marketing": "mkt", "both": "both"}
+
+
+def _people_rows(report: Report, *, abbreviated: bool) -> list[list[Text]]:
+    """The people table's cells, as text (stored names are data, never markup)."""
+    from rich.text import Text
+
+    rows = []
     for split in report.people:
         flagged = bool(report.warnings_for(split.person))
         share = _pct(split.marketing_share)
-        table.add_row(
-            shown(split.person),
-            shown(split.role),
-            f"{split.commission}%",
-            format_duration(split.sales_seconds),
-            format_duration(split.marketing_seconds),
-            format_duration(split.total_seconds),
-            f"[bold red]{share}![/]" if flagged else f"{share} ",
-            _target(split.target),
-            split_bar(split),
+        rows.append(
+            [
+                shown(split.person),
+                shown(ROLE_SHORT.get(split.role, split.role) if abbreviated else split.role),
+                Text(f"{split.commission}%"),
+                Text(format_duration(split.sales_seconds)),
+                Text(format_duration(split.marketing_seconds)),
+                Text(format_duration(split.total_seconds)),
+                Text(f"{share}!", style="bold red") if flagged else Text(f"{share} "),
+                Text(_target(split.target)),
+            ]
         )
+    return rows
+
+
+def _team_row(report: Report) -> list[Text]:
+    from rich.text import Text
+
     team = report.team
+    return [
+        Text("team", style="bold"),
+        Text(""),
+        Text(""),
+        Text(format_duration(team.sales_seconds)),
+        Text(format_duration(team.marketing_seconds)),
+        Text(format_duration(team.total_seconds)),
+        Text(f"{_pct(team.marketing_share)} "),
+        Text(_target(report.policy.floor)),
+    ]
+
+
+HEADS = ("person", "role", "comm", "sales", "mktg", "total", "mktg%", "target")
+
+
+def _people_table(report: Report, *, bar: bool, abbreviated: bool) -> Table:
+    from rich.markup import render
+    from rich.table import Table
+
+    table = Table(header_style="bold underline", box=None, padding=(0, 1, 0, 0))
+    for i, name in enumerate(HEADS):
+        table.add_column(name, justify="left" if i < 2 else "right", no_wrap=True)
+    if bar:
+        table.add_column("split", no_wrap=True)
+    bars = [split_bar(split) for split in report.people]
+    for cells, drawn in zip(_people_rows(report, abbreviated=abbreviated), bars, strict=True):
+        table.add_row(*cells, *([render(drawn)] if bar else []))
     table.add_section()
-    table.add_row(
-        "[bold]team[/]",
-        "",
-        "",
-        format_duration(team.sales_seconds),
-        format_duration(team.marketing_seconds),
-        format_duration(team.total_seconds),
-        f"{_pct(team.marketing_share)} ",
-        f"{_target(report.policy.floor)}",
-        split_bar(team),
-    )
+    team = _team_row(report)
+    table.add_row(*team, *([render(split_bar(report.team))] if bar else []))
     return table
 
 
-def _trend_table(report: Report) -> RenderableType:
+def _people_cards(report: Report, width: int) -> Text:
+    """The narrowest layout: a few lines per person, every value whole and labelled."""
+    from rich.text import Text
+
+    out = Text()
+    rows = [*_people_rows(report, abbreviated=False), _team_row(report)]
+    for index, (name, role, comm, sales, mktg, total, share, target) in enumerate(rows):
+        is_team = index == len(rows) - 1
+        head = [name.copy()]
+        if not is_team:
+            head.append(Text.assemble(role, ", ", comm, " commission"))
+        share = share.copy()
+        share.rstrip()
+        items = [
+            Text.assemble("sales ", sales),
+            Text.assemble("mktg ", mktg),
+            Text.assemble("total ", total),
+            Text.assemble("mktg% ", share),
+            Text.assemble("floor " if is_team else "target ", target),
+        ]
+        if index:
+            out.append("\n")
+        out.append_text(packed(head, width, sep=" · "))
+        out.append("\n")
+        out.append_text(packed(items, width, indent="  "))
+    return out
+
+
+def _people_section(out: Console, report: Report) -> list[RenderableType]:
+    """The widest people layout that fits `out` whole: with the split bar; without it;
+    with short roles; else a few lines per person."""
+    width = out.width
+    for bar, abbreviated in ((True, False), (False, False), (False, True)):
+        table = _people_table(report, bar=bar, abbreviated=abbreviated)
+        if natural_width(out, table) <= width:
+            return [table, packed(_legend(report, bar=bar, abbreviated=abbreviated), width)]
+    from rich.text import Text
+
+    legend = [Text("! a warning below"), Text(f"team floor = {_target(report.policy.floor)}")]
+    return [_people_cards(report, width), Text(""), packed(legend, width)]
+
+
+def natural_width(out: Console, renderable: RenderableType) -> int:
+    """How wide `renderable` is when nothing squeezes it."""
+    return out.measure(renderable, options=out.options.update_width(10_000)).maximum
+
+
+def _trend_title(report: Report, width: int) -> Text:
+    """The title, broken (if at all) between its two phrases, never inside one."""
+    from rich.text import Text
+
+    items = [
+        Text("Team marketing share by week", style="italic"),
+        Text(f"(│ marks the {_target(report.policy.floor)} floor)", style="italic"),
+    ]
+    return packed(items, width, sep=" ")
+
+
+def _trend_table(out: Console, report: Report) -> RenderableType:
+    """Week, share and total always whole; the bar gets the room that is left (up to
+    `TREND_WIDTH` cells), and is left out below 10 cells."""
+    for bar_width in range(TREND_WIDTH, 9, -1):
+        table = _trend_rows(report, bar_width)
+        if natural_width(out, table) <= out.width:
+            return table
+    return _trend_rows(report, 0)
+
+
+def _trend_rows(report: Report, bar_width: int) -> Table:
     from rich.table import Table
+    from rich.text import Text
 
     floor = report.policy.floor
-    table = Table(
-        title=f"Team marketing share by week (│ marks the {_target(floor)} floor)",
-        title_justify="left",
-        box=None,
-        show_header=False,
-        padding=(0, 1),
-    )
-    table.add_column("week")
-    table.add_column("share", justify="right")
-    table.add_column("bar")
-    table.add_column("total", justify="right", style="dim")
+    table = Table(box=None, show_header=False, padding=(0, 1))
+    table.add_column("week", no_wrap=True)
+    table.add_column("share", justify="right", no_wrap=True)
+    if bar_width:
+        table.add_column("bar", no_wrap=True)
+    table.add_column("total", justify="right", style="dim", no_wrap=True)
     for week in report.trend:
+        bar = [trend_bar(week.marketing_share, floor, bar_width)] if bar_width else []
         table.add_row(
-            week.week,
+            Text(week.week),
             _pct(week.marketing_share),
-            trend_bar(week.marketing_share, floor),
+            *bar,
             format_duration(week.total_seconds),
         )
     return table
@@ -149,30 +263,36 @@ def _warnings_panel(report: Report) -> RenderableType:
 
 
 def _render(out: Console, report: Report) -> None:
-    out.print(f"[bold]Sales / marketing balance[/] {report.label}: {period_text(report)}")
+    from rich.text import Text
+
+    width = out.width
+    title = [Text("Sales / marketing balance", style="bold"), Text(f"{report.label}:")]
+    out.print(packed([Text(" ").join(title), Text(period_text(report))], width, sep=" "))
     if report.current:
         out.print("Running timers are counted up to now (--current).")
     out.print()
     if report.empty:
         out.print("No entries in this period.")
     if report.people:
-        out.print(_people_table(report))
+        for part in _people_section(out, report):
+            out.print(part)
     breakdown = breakdown_table(report)
     if breakdown is not None:
         out.print()
         out.print(breakdown)
     if report.trend:
         out.print()
-        out.print(_trend_table(report))
+        out.print(_trend_title(report, width))
+        out.print(_trend_table(out, report))
     out.print()
     out.print(_warnings_panel(report))
 
 
-def print_report(report: Report, fmt: Fmt) -> None:
-    """Print the report on stdout, laid out for the terminal's width."""
+def print_report(report: Report, fmt: Fmt, out: Console | None = None) -> None:
+    """Print the report on stdout (or `out`), laid out for the terminal's width."""
     from smbalance.render import console
 
-    _render(console(), report)
+    _render(out or console(), report)
 
 
 # A saved SVG is a picture of the report at this width, whatever the terminal's.

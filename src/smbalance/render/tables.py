@@ -12,6 +12,7 @@ from smbalance.timeparse import format_duration
 CATEGORY_STYLE = {"sales": "yellow", "marketing": "cyan"}
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
     from rich.table import Table
     from rich.text import Text
 
@@ -61,43 +62,107 @@ def _note_and_tags(entry: EntryRecord) -> Text:
     return text
 
 
-def _category(category: str) -> Text:
-    return shown(category, style=CATEGORY_STYLE.get(category, ""))
+def _category(category: str, *, short: bool = False) -> Text:
+    return shown(
+        CATEGORY_SHORT.get(category, category) if short else category,
+        style=CATEGORY_STYLE.get(category, ""),
+    )
 
 
-def entries_table(entries: Sequence[EntryRecord], fmt: Fmt, *, title: str | None = None) -> None:
+# A category in a narrow table: short, and still a word.
+CATEGORY_SHORT = {"sales": "sal", "marketing": "mkt"}
+
+
+def _entries_grid(
+    entries: Sequence[EntryRecord], fmt: Fmt, *, title: str | None, short: bool, year: bool
+) -> Table:
+
     table = plain_table(title)
     for name, justify in (
         ("id", "right"),
         ("person", "left"),
-        ("category", "left"),
+        ("cat" if short else "category", "left"),
         ("day", "left"),
         ("start", "left"),
         ("end", "left"),
         ("duration", "right"),
-        ("note", "left"),
     ):
-        # Times and numbers stay on one line; the note (with the tags) takes the rest.
-        if name == "note":
-            table.add_column("note #tags", overflow="fold", ratio=1, min_width=8)
-        else:
-            table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
-    total = 0
+        table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    # Times and numbers stay on one line; the note (with the tags) takes the rest.
+    table.add_column("note #tags", overflow="fold", ratio=1, min_width=8)
     for entry in entries:
-        total += entry.seconds
+        day, start, end = _day_and_times(fmt(entry.start_utc), fmt(entry.end_utc))
         table.add_row(
             str(entry.id),
             shown(entry.person),
-            _category(entry.category),
-            *_day_and_times(fmt(entry.start_utc), fmt(entry.end_utc)),
+            _category(entry.category, short=short),
+            day if year else day[5:],
+            start,
+            end,
             format_duration(entry.seconds),
             _note_and_tags(entry),
         )
+    return table
+
+
+def _entries_cards(entries: Sequence[EntryRecord], fmt: Fmt, title: str | None) -> Text:
+    """The narrowest layout: two lines an entry, the id first and whole."""
+    from rich.text import Text
+
+    out = Text(overflow="fold")
+    if title:
+        out.append(f"{title}\n", style="italic")
+    for entry in entries:
+        day, start, end = _day_and_times(fmt(entry.start_utc), fmt(entry.end_utc))
+        out.append(f"{entry.id}", style="bold")
+        out.append("  ")
+        out.append_text(shown(entry.person))
+        out.append("  ")
+        out.append_text(_category(entry.category))
+        out.append(f"  {format_duration(entry.seconds)}\n    {day} {start}–{end}")
+        note = _note_and_tags(entry)
+        if len(note):
+            out.append("  ")
+            out.append_text(note)
+        out.append("\n")
+    out.rstrip()
+    return out
+
+
+def entries_layout(
+    entries: Sequence[EntryRecord], fmt: Fmt, width: int, *, title: str | None = None
+) -> RenderableType:
+    """The widest layout whose ids, names, times and durations fit `width` whole (the
+    note folds): the full table; short categories; days without the year when all
+    are in one year; else two lines an entry."""
+    from smbalance.render.report import natural_width
+
+    one_year = len({fmt(e.start_utc)[:4] for e in entries}) <= 1
+    measure = console(record=False)
+    for short, year in ((False, True), (True, True), (True, not one_year)):
+        table = _entries_grid(entries, fmt, title=title, short=short, year=year)
+        # the note column folds: only its header and a little room must fit
+        bare = _entries_grid(
+            [_without_note(e) for e in entries], fmt, title=None, short=short, year=year
+        )
+        if natural_width(measure, bare) <= width:
+            return table
+    return _entries_cards(entries, fmt, title)
+
+
+def _without_note(entry: EntryRecord) -> EntryRecord:
+    from dataclasses import replace
+
+    return replace(entry, note="", tags=[])
+
+
+def entries_table(entries: Sequence[EntryRecord], fmt: Fmt, *, title: str | None = None) -> None:
+    total = sum(entry.seconds for entry in entries)
     out = console()
     if not entries:
         out.print("No entries in this period.")
         return
-    out.print(table)
+    out.print(entries_layout(entries, fmt, out.width, title=title))
     out.print(f"{plural(len(entries), 'entry')}, {format_duration(total)} in all")
 
 
