@@ -15,6 +15,7 @@ from smbalance.policy import PersonSplit
 from smbalance.render.text import pct, period_text, target_text
 from smbalance.report import Report
 from smbalance.timeparse import format_duration
+from smbalance.visible import visible
 
 # Sales and marketing colours: the terminal's yellow and cyan, dark enough to print.
 SALES_COLOUR, MARKETING_COLOUR, WARN_COLOUR = "#b8860b", "#1f7a99", "#b42318"
@@ -66,8 +67,9 @@ footer {{ color: var(--muted); font-size: .8rem; margin-top: 2.5rem; }}
 
 
 def _e(value: object) -> str:
-    """Every value that reaches the page: as text, never markup."""
-    return escape(str(value), quote=True)
+    """Every value that reaches the page: as text, never markup, and control characters
+    shown as escapes (`visible`), as in the terminal."""
+    return escape(visible(str(value)), quote=True)
 
 
 def report_html(report: Report) -> str:
