@@ -1,4 +1,4 @@
-"""The stored tables (SQLModel) and the small value types of the domain.
+"""The stored tables (SQLModel): the schema that migrations and the store share.
 
 Instants are stored as integer seconds since the Unix epoch, in UTC.  That keeps
 clipping, grouping and overlap checks plain integer arithmetic that SQLite and
@@ -13,8 +13,6 @@ from __future__ import annotations
 
 from sqlalchemy import BigInteger, CheckConstraint, Column, Index, Integer, String, Text
 from sqlmodel import Field, SQLModel
-
-from smbalance.domain import CATEGORIES, ROLES  # noqa: F401  (re-exported for callers)
 
 
 class Person(SQLModel, table=True):

@@ -103,16 +103,12 @@ class AppState:
                 "use --who NAME or `smbalance config set default_person NAME`"
             ) from None
 
-    def store(self, *, target: str | None = None, default_path=None) -> Store:  # type: ignore[no-untyped-def]
+    def store(self, *, target: str | None = None) -> Store:
         """The store, opened (and created or migrated, with a notice) on first use."""
         if self._store is None:
             from smbalance.store import open_store
 
-            store = open_store(
-                target if target is not None else self.settings.db,
-                default_path=default_path,
-                clock=self.clock,
-            )
+            store = open_store(target if target is not None else self.settings.db, clock=self.clock)
             store.format_instant = self.format_instant  # type: ignore[method-assign]
             if store.created:
                 self._on_success.append(f"Created a new store at {store.where}")

@@ -235,7 +235,7 @@ ToOpt = Annotated[
 ]
 
 
-def format_option(choices: tuple[str, ...], default: str = "table") -> Any:
+def format_option(choices: tuple[str, ...]) -> Any:
     def check(value: str) -> str:
         if value is None:
             return value

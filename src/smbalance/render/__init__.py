@@ -1,7 +1,7 @@
 """Human output.  The only package that imports Rich, and only when something is shown.
 
-Rich already follows the terminal (no colour when piped) and ``NO_COLOR``; we add
-``SMBALANCE_WIDTH``-free behaviour: the width comes from the terminal or ``COLUMNS``.
+Rich follows the terminal by itself: no colour when piped or under ``NO_COLOR``, and the
+width of the terminal (or ``COLUMNS``).
 """
 
 from __future__ import annotations

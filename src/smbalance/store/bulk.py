@@ -2,8 +2,9 @@
 
 Export formats the instants in SQL (both databases have a C-speed formatter), so rows
 leave the database ready to write and Python does no per-row work for CSV.  Import is
-one journaled transaction of batched inserts (see `smbalance.exchange.importer` for the
-planning that precedes it).
+one journaled transaction of batched inserts, planned here (`_plan_import`: what is
+already present, the overlap check) from rows that `smbalance.exchange.readers` has read
+and validated.
 """
 
 from __future__ import annotations
