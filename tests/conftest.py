@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -126,12 +127,12 @@ class Cli:
     runner: CliRunner
 
     def __call__(self, *args: str, input: str | None = None, env: dict | None = None):  # type: ignore[no-untyped-def]
-        from smbalance.cli.app import app
+        from smbalance.cli.app import app_for
 
         argv = list(shlex.split(args[0])) if len(args) == 1 and " " in args[0] else list(args)
-        return self.runner.invoke(
-            app, ["--db", self.db, *argv], input=input, env=env, catch_exceptions=False
-        )
+        argv = ["--db", self.db, *argv]
+        # The console script's own path: app_for builds only the command argv names.
+        return self.runner.invoke(app_for(argv), argv, input=input, env=env, catch_exceptions=False)
 
 
 @pytest.fixture
@@ -143,6 +144,26 @@ def cli(db_url: str) -> Cli:
 def sqlite_cli(sqlite_path: Path) -> Cli:
     """The CLI on SQLite only, for tests about files and the local machine."""
     return Cli(db=str(sqlite_path), runner=CliRunner())
+
+
+# ---- failures ---------------------------------------------------------------------------
+
+
+def assert_error(result: Any, code: int | None, *fragments: str) -> str:
+    """A failure as SPEC wants it: exactly one `Error: …` line on stderr (notices may
+    come before it), no traceback, the exit code `code` (None: not checked here), and
+    each fragment in that line, which is returned.
+
+    `result` is a CliRunner result, a CompletedProcess, or stderr itself."""
+    stderr = result if isinstance(result, str) else result.stderr
+    if code is not None:
+        actual = getattr(result, "exit_code", getattr(result, "returncode", None))
+        assert actual == code, (actual, stderr)
+    errors = [line for line in stderr.splitlines() if line.startswith("Error: ")]
+    assert len(errors) == 1 and "Traceback" not in stderr, stderr
+    for fragment in fragments:
+        assert fragment in errors[0], errors[0]
+    return errors[0]
 
 
 # ---- reporting ----------------------------------------------------------------------------

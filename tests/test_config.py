@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import assert_error
 from smbalance.config import (
     KNOWN_KEYS,
     POLICY_KEYS,
@@ -287,8 +288,7 @@ def test_config_set_rejects_bad_values_and_keeps_the_file(
     sqlite_cli("config", "set", "timezone", "UTC")
     before = cfg.read_bytes()
     result = sqlite_cli("config", "set", key, value)
-    assert result.exit_code == 2 and fragment in result.stderr  # judged from the command line
-    assert result.stderr.count("Error:") == 1
+    assert_error(result, 2, fragment)  # judged from the command line
     assert cfg.read_bytes() == before
 
 
@@ -299,12 +299,12 @@ def test_a_config_with_a_bad_value_can_be_repaired_from_the_cli(sqlite_cli, tmp_
     assert broken.exit_code == 1 and "funday" in broken.stderr
     assert sqlite_cli("config", "path").stdout == f"{cfg}\n"
     got = sqlite_cli("config", "get", "week_start")
-    assert got.exit_code == 1 and got.stdout == ""
-    assert got.stderr.count("Error:") == 1 and "config set week_start" in got.stderr
+    assert_error(got, 1, "funday", "config set week_start")
+    assert got.stdout == ""
     assert sqlite_cli("config", "get", "timezone").exit_code == 0  # the others still work
     show = sqlite_cli("config", "show")
-    assert show.exit_code == 1 and "week_start = funday  (from config file)" in show.stdout
-    assert show.stderr.count("Error:") == 1 and "and 1 more" in show.stderr
+    assert "week_start = funday  (from config file)" in show.stdout
+    assert_error(show, 1, "and 1 more")
     assert sqlite_cli("config", "set", "week_start", "monday").exit_code == 0
     assert sqlite_cli("config", "set", "policy.min_hours", "2").exit_code == 0
     assert sqlite_cli("report").exit_code == 0
@@ -330,9 +330,7 @@ def test_tz_flag_changes_how_times_are_read(sqlite_cli):
 def test_unknown_timezone_on_the_command_line_is_a_usage_error(sqlite_cli, how):
     args = ["--tz", "Mars/Base", "entries"] if how == "flag" else ["entries"]
     env = {"SMBALANCE_TZ": "Mars/Base"} if how == "env" else None
-    result = sqlite_cli(*args, env=env)
-    assert result.exit_code == 2
-    assert "Mars/Base" in result.stderr and result.stderr.count("Error:") == 1
+    assert_error(sqlite_cli(*args, env=env), 2, "Mars/Base")
 
 
 def test_timezone_case_is_forgiven(sqlite_cli):

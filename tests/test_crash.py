@@ -156,14 +156,6 @@ def test_killed_log_loop_keeps_every_printed_id(tmp_path: Path) -> None:
 # ---- one big all-or-nothing write ----------------------------------------------------------
 
 
-def import_registered() -> bool:
-    from typer.main import get_command
-
-    from smbalance.cli.app import app
-
-    return "import" in get_command(app).commands  # type: ignore[attr-defined]
-
-
 def write_big_csv(path: Path) -> None:
     start = LOOP_BASE - 400 * 86400
     with path.open("w", newline="") as f:
@@ -186,8 +178,6 @@ def big_write(kind: str, db: Path, csv_file: Path) -> subprocess.Popen:
 
 @pytest.mark.parametrize("kind", ["import", "store-bulk"])
 def test_killed_big_write_is_all_or_nothing(tmp_path: Path, kind: str) -> None:
-    if kind == "import" and not import_registered():
-        pytest.skip("`smbalance import` is not registered yet; store-bulk covers the store")
     csv_file = tmp_path / "big.csv"
     if kind == "import":
         write_big_csv(csv_file)

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from conftest import assert_error
+
 SMBALANCE = Path(sys.executable).parent / "smbalance"
 WRITES = [
     ["log", "sales", "1h", "--who", "al"],
@@ -27,14 +29,6 @@ def run(db: str, *argv: str):  # type: ignore[no-untyped-def]
     from smbalance.cli.app import app
 
     return CliRunner().invoke(app, ["--db", db, *argv], catch_exceptions=False)
-
-
-def one_error(result, *words: str) -> None:  # type: ignore[no-untyped-def]
-    errors = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
-    assert result.exit_code == 1, (result.exit_code, result.stderr)
-    assert len(errors) == 1 and "Traceback" not in result.stderr, result.stderr
-    for word in words:
-        assert word in errors[0], errors[0]
 
 
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
@@ -67,7 +61,7 @@ def folder(tmp_path: Path) -> Path:
 def test_a_directory(folder: Path) -> None:
     before = snapshot(folder)
     for argv in WRITES:
-        one_error(run(str(folder), *argv), "is a directory")
+        assert_error(run(str(folder), *argv), 1, "is a directory")
     assert snapshot(folder) == before and list(folder.iterdir()) == []
 
 
@@ -79,7 +73,7 @@ def test_a_file_that_is_not_sqlite(folder: Path, content: bytes) -> None:
     target.write_bytes(content)
     before = snapshot(folder)
     for argv in [*WRITES, ["entries"], ["report"]]:
-        one_error(run(str(target), *argv))
+        assert_error(run(str(target), *argv), 1)
     assert snapshot(folder) == before
 
 
@@ -92,7 +86,7 @@ def test_a_sqlite_file_of_another_program(folder: Path) -> None:
     conn.close()
     before = snapshot(folder)
     for argv in [*WRITES, ["entries"]]:
-        one_error(run(str(target), *argv), "not a smbalance store")
+        assert_error(run(str(target), *argv), 1, "not a smbalance store")
     assert snapshot(folder) == before
 
 
@@ -106,7 +100,7 @@ def test_a_store_from_a_newer_smbalance(folder: Path) -> None:
     conn.close()
     before = snapshot(folder)
     for argv in [*WRITES, ["entries"], ["db", "check"]]:
-        one_error(run(str(target), *argv), "newer smbalance", "9999")
+        assert_error(run(str(target), *argv), 1, "newer smbalance", "9999")
     assert snapshot(folder) == before  # refused: never downgraded, no backup taken
 
 
@@ -119,11 +113,11 @@ def test_read_only_url_reads_but_never_writes(folder: Path) -> None:
     assert listed.exit_code == 0 and '"person": "al"' in listed.stdout
     for argv in WRITES[:3]:
         result = run(url, *argv)
-        one_error(result, "read-only", str(target))
+        assert_error(result, 1, "read-only", str(target))
         assert "file:" not in result.stderr
     assert snapshot(folder) == before
     missing = run(f"sqlite:///{folder / 'missing.db'}?mode=ro", "entries")
-    one_error(missing, "does not exist")
+    assert_error(missing, 1, "does not exist")
     assert not (folder / "missing.db").exists()
 
 
@@ -143,7 +137,7 @@ def test_a_read_only_file(folder: Path) -> None:
     try:
         before = snapshot(folder)
         for argv in WRITES[:3]:
-            one_error(run(str(target), *argv), "read-only")
+            assert_error(run(str(target), *argv), 1, "read-only")
         assert snapshot(folder) == before
     finally:
         if immutable:

@@ -19,15 +19,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import NOW_EPOCH
+from conftest import NOW_EPOCH, assert_error
 
 WORKERS = Path(__file__).parent / "soak" / "workers.py"
-
-
-def one_error(stderr: str) -> bool:
-    """Exactly one `Error: …` line, and no traceback (notices may come before it)."""
-    errors = [line for line in stderr.splitlines() if line.startswith("Error: ")]
-    return len(errors) == 1 and "Traceback" not in stderr
 
 
 def raw(db: Path, *statements: str) -> None:
@@ -124,7 +118,7 @@ def test_db_check_reports_each_kind_of_damage(damage: str, sqlite_cli, sqlite_pa
 
     assert result.exit_code == 1
     assert expected in result.stdout, result.stdout
-    assert one_error(result.stderr), result.stderr
+    assert_error(result, None)
 
 
 def test_db_check_is_clean_on_postgresql_too(cli) -> None:  # type: ignore[no-untyped-def]
@@ -221,7 +215,7 @@ def test_backup_refuses_to_overwrite(sqlite_cli, tmp_path: Path) -> None:  # typ
     target = tmp_path / "exists.db"
     target.write_bytes(b"precious")
     result = sqlite_cli("db", "backup", str(target))
-    assert result.exit_code == 1 and one_error(result.stderr)
+    assert_error(result, 1)
     assert target.read_bytes() == b"precious"
 
 
@@ -334,7 +328,7 @@ def test_a_postgresql_password_never_shows(argv: list[str]) -> None:
     assert "s3cret" not in result.stdout + result.stderr
     assert result.exit_code in (0, 1)
     if result.exit_code:
-        assert one_error(result.stderr), result.stderr
+        assert_error(result, None)
 
 
 @pytest.mark.pg
@@ -350,7 +344,7 @@ def test_a_password_never_shows_when_the_server_answers(pg_url: str) -> None:
         ["--db", url.render_as_string(hide_password=False), "entries"],
         catch_exceptions=False,
     )
-    assert result.exit_code == 1 and one_error(result.stderr), result.stderr
+    assert_error(result, 1)
     assert "s3cret" not in result.stdout + result.stderr
 
 
@@ -379,6 +373,6 @@ def test_config_file_is_data_not_code(tmp_path: Path) -> None:
     config.write_text(f"import os\nos.system('touch {marker}')\ntimezone = 'UTC'\n")
     result = CliRunner().invoke(app, ["log", "s", "1h", "--who", "a"], catch_exceptions=False)
     assert result.exit_code == 1
-    assert one_error(result.stderr), result.stderr
+    assert_error(result, None)
     assert "Traceback" not in result.stderr
     assert not marker.exists()

@@ -185,13 +185,6 @@ def seed(sqlite_cli) -> None:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("name", list(COMMANDS))
 def test_arbitrary_text_never_breaks_a_command(name: str, sqlite_cli, sqlite_path: Path) -> None:  # type: ignore[no-untyped-def]
-    if name == "import":
-        from typer.main import get_command
-
-        from smbalance.cli.app import app
-
-        if "import" not in get_command(app).commands:  # type: ignore[attr-defined]
-            pytest.skip("`smbalance import` is not registered yet")
     seed(sqlite_cli)
     TRIED[name] = 0
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import assert_error
 from smbalance import __version__
 
 SCRIPT = shutil.which("smbalance", path=str(Path(sys.executable).parent)) or "smbalance"
@@ -50,9 +51,7 @@ def test_log_then_export_entries_through_the_script(tmp_path):
 )
 def test_failures_are_one_error_line_without_traceback(tmp_path, args, code):
     result = run("--db", str(tmp_path / "s.db"), *args)
-    assert result.returncode == code
-    assert "Traceback" not in result.stderr
-    assert sum(line.startswith("Error:") for line in result.stderr.splitlines()) == 1
+    assert_error(result, code)
 
 
 def test_an_ascii_only_output_gets_a_clean_error_with_the_fix(tmp_path):

@@ -8,6 +8,8 @@ import json
 
 import pytest
 
+from conftest import assert_error
+
 
 def entries_json(cli, *args):
     result = cli("entries", "--format", "json", *args)
@@ -17,16 +19,6 @@ def entries_json(cli, *args):
 
 def spans(cli, *args):
     return [(e["person"], e["category"], e["start"], e["end"]) for e in entries_json(cli, *args)]
-
-
-def assert_error(result, code, *fragments):
-    """A failure: the exit code, exactly one `Error:` line, no traceback."""
-    assert result.exit_code == code, result.output
-    lines = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
-    assert len(lines) == 1, result.stderr
-    assert "Traceback" not in result.output
-    for fragment in fragments:
-        assert fragment in lines[0], lines[0]
 
 
 # ---- log --------------------------------------------------------------------------------
