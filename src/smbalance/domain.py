@@ -57,6 +57,32 @@ def parse_name(text: str) -> str:
     return name
 
 
+LOGIN_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.@-]{0,62}")
+GROUP_PREFIX_RE = re.compile(r"[a-z_][a-z0-9_]{0,50}")
+
+
+def parse_login(text: str) -> str:
+    """A PostgreSQL login role name as the user typed it (case kept: it is what they
+    connect as): letters, digits, '_', '.', '@' and '-', at most 63 characters."""
+    if not LOGIN_RE.fullmatch(text) or text.lower().startswith("pg_"):
+        shown = text if len(text) <= 40 else text[:37] + "..."
+        raise ValueError(
+            f"{shown!r} is not a login role name smbalance accepts; use up to 63 letters, "
+            "digits, '_', '.', '@' or '-', not starting with 'pg_' (e.g. alice)"
+        )
+    return text
+
+
+def parse_group_prefix(text: str) -> str:
+    """What a team's group roles are named after: PREFIX_owner and PREFIX_member."""
+    if not GROUP_PREFIX_RE.fullmatch(text) or text.startswith("pg_"):
+        raise ValueError(
+            f"{text[:40]!r} is not a group role prefix; use lower-case letters, digits and "
+            "'_', starting with a letter (e.g. smbalance, sales_team)"
+        )
+    return text
+
+
 def parse_tag(text: str) -> str:
     """A tag: letters, digits and `_.:-`, no spaces."""
     if not TAG_RE.fullmatch(text):

@@ -32,6 +32,11 @@ class Conflict(SmbalanceError):
     """The request collides with what is stored (overlap, existing name, …)."""
 
 
+class Refused(SmbalanceError):
+    """The store's rules say this role may not do that (a team store's member writing
+    someone else's time, changing people, rewriting the journal)."""
+
+
 class OverlapError(Conflict):
     """An entry would overlap another entry (or the running timer) of the same person."""
 

@@ -19,7 +19,7 @@ from smbalance.errors import SmbalanceError
 # Sections of `smbalance --help`, in order; a command not listed goes under "Other".
 SECTIONS = {
     "Tracking": ("log", "start", "stop", "status", "cancel", "entries", "edit", "rm", "undo"),
-    "People": ("people",),
+    "People": ("people", "team"),
     "Reporting": ("report", "demo"),
     "Data": ("export", "import", "config", "db"),
 }
@@ -226,9 +226,9 @@ def _orientation() -> None:
 
 
 def _register() -> None:
-    from smbalance.cli import config_cmd, db, demo, exchange, people, report, tracking
+    from smbalance.cli import config_cmd, db, demo, exchange, people, report, team, tracking
 
-    for module in (tracking, people, report, demo, exchange, config_cmd, db):
+    for module in (tracking, people, team, report, demo, exchange, config_cmd, db):
         module.register(app)
 
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from smbalance.cli.context import state
+from smbalance.cli.context import notice, state
+from smbalance.cli.params import format_option
 from smbalance.visible import visible
 
 db_app = typer.Typer(
-    help="Look after the store: path, check, backup, migrate.", no_args_is_help=True
+    help="Look after the store: path, check, backup, migrate, log.", no_args_is_help=True
 )
 
 
@@ -86,6 +88,50 @@ def migrate() -> None:
         print(f"{store.where}: created schema {done.to_revision}")
     else:
         print(f"{store.where}: migrated schema {done.from_revision} to {done.to_revision}")
+
+
+@db_app.command("log", short_help="The journal: when, who and what changed, newest first.")
+def log(
+    limit: Annotated[
+        int,
+        typer.Option("--limit", "-n", min=1, metavar="N", help="Show at most N changes."),
+    ] = 20,
+    fmt: Annotated[str, format_option(("table", "json"))] = "table",
+) -> None:
+    """The journal: when, who (the database role) and what changed, newest first.
+
+    On a team store an owner sees everyone's changes, a member only their own (what
+    `smbalance undo` would revert).
+
+    \b
+    Examples:
+      smbalance db log
+      smbalance db log --limit 100 --format json
+    """
+    app = state()
+    store = app.store()
+    changes = store.journal(limit)
+    if fmt == "json":
+        from smbalance.exchange.shape import iso_z
+
+        rows = [
+            {
+                "id": c.id,
+                "at": iso_z(c.at_utc),
+                "actor": c.actor,
+                "command": c.command,
+                "summary": c.summary,
+                "undone": c.undone,
+            }
+            for c in changes
+        ]
+        print(json.dumps(rows, indent=2))
+    else:
+        from smbalance.render.tables import journal_table
+
+        journal_table(changes, app.format_instant)
+    if store.team_groups() is not None and not store.is_owner():
+        notice("Only your own changes are listed; an owner sees everyone's.")
 
 
 def register(app: typer.Typer) -> None:

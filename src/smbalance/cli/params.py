@@ -70,6 +70,8 @@ parse_category = _checked(domain.parse_category)
 parse_role = _checked(domain.parse_role)
 parse_name = _checked(domain.parse_name)
 parse_tag = _checked(domain.parse_tag)
+parse_login = _checked(domain.parse_login)
+parse_group_prefix = _checked(domain.parse_group_prefix)
 parse_commission = _checked(lambda v: domain.parse_percent(v, "commission"))
 parse_target = _checked(lambda v: domain.parse_percent(v, "target"))
 

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from rich.table import Table
     from rich.text import Text
 
+    from smbalance.store.team import JournalEntry, TeamMember
+
 Fmt = Callable[[int], str]
 
 
@@ -228,4 +230,45 @@ def people_table(people: Sequence[PersonRecord], floor: float) -> None:
     for person in people:
         target = f"{person.target}%" if person.target is not None else f"{floor:g}% (floor)"
         table.add_row(shown(person.name), shown(person.role), f"{person.commission}%", target)
+    out.print(table)
+
+
+def team_table(members: Sequence[TeamMember]) -> None:
+    from rich.text import Text
+
+    out = console()
+    if not members:
+        out.print("Nobody yet. Link a person to a login with `smbalance team add NAME`.")
+        return
+    table = plain_table()
+    for column in ("person", "login", "standing"):
+        table.add_column(column)
+    for member in members:
+        table.add_row(Text(member.person or "–"), Text(member.login or "–"), member.standing)
+    out.print(table)
+
+
+def journal_table(changes: Sequence[JournalEntry], fmt: Fmt) -> None:
+    from rich.text import Text
+
+    out = console()
+    if not changes:
+        out.print("The journal is empty: nothing has been changed yet.")
+        return
+    table = plain_table()
+    for column, justify in (
+        ("id", "right"),
+        ("when", "left"),
+        ("who", "left"),
+        ("command", "left"),
+        ("what", "left"),
+    ):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for change in changes:
+        what = Text(change.summary or "–")
+        if change.undone:
+            what.append(" (undone)", style="dim")
+        table.add_row(
+            str(change.id), fmt(change.at_utc), Text(change.actor or "–"), change.command, what
+        )
     out.print(table)

@@ -20,12 +20,15 @@ from smbalance.store.bulk import BulkMixin
 from smbalance.store.demo import DemoMixin
 from smbalance.store.entries import EntriesMixin
 from smbalance.store.maintenance import MaintenanceMixin
+from smbalance.store.team import TeamMixin
 from smbalance.store.undo import Reverted, UndoMixin
 
 __all__ = ["Reverted", "Store", "StoreError", "open_store"]
 
 
-class Store(EntriesMixin, UndoMixin, AggregateMixin, BulkMixin, MaintenanceMixin, DemoMixin):
+class Store(
+    EntriesMixin, UndoMixin, AggregateMixin, BulkMixin, MaintenanceMixin, DemoMixin, TeamMixin
+):
     """One smbalance database. Use `open_store` to get one."""
 
     created: bool = False  # True when this open created the SQLite file

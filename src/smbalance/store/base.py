@@ -97,7 +97,7 @@ class StoreBase:
         except SmbalanceError:
             raise
         except SQLAlchemyError as exc:
-            raise translate(exc, self.where) from None
+            raise self.translate(exc) from None
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
@@ -108,7 +108,29 @@ class StoreBase:
         except SmbalanceError:
             raise
         except SQLAlchemyError as exc:  # constraint violations included
-            raise translate(exc, self.where) from None
+            raise self.translate(exc) from None
+
+    def translate(self, exc: SQLAlchemyError) -> SmbalanceError:
+        """A database failure as one clear sentence; a refusal says who may do it."""
+        if getattr(getattr(exc, "orig", None), "sqlstate", None) == "42501":
+            from smbalance.store.team import owner_group_of, refusal
+
+            detail = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+            try:
+                with self.engine.connect() as conn:
+                    owner_group = owner_group_of(conn)
+            except SQLAlchemyError:
+                owner_group = None
+            return refusal(detail, owner_group)
+        return translate(exc, self.where)
+
+    @staticmethod
+    def refused(conn: Connection, table: str, person: str) -> SmbalanceError:
+        """A write row-level security filtered out (it changed no row): on a team store
+        only `person` themselves or an owner may make it."""
+        from smbalance.store.team import owner_group_of, refusal
+
+        return refusal(f'policy for table "{table}"', owner_group_of(conn), person)
 
     @property
     def actor(self) -> ColumnElement[str] | str:
@@ -143,7 +165,14 @@ class StoreBase:
     def lock_person(self, conn: Connection, person_id: int) -> None:
         """Serialize writers per person on PostgreSQL (SQLite already holds the write lock)."""
         if self.dialect == "postgresql":
-            conn.execute(select(person_t.c.id).where(person_t.c.id == person_id).with_for_update())
+            locked = conn.execute(
+                select(person_t.c.id).where(person_t.c.id == person_id).with_for_update()
+            ).first()
+            if locked is None:  # on a team store, row-level security: not this role's person
+                name = conn.execute(
+                    select(person_t.c.name).where(person_t.c.id == person_id)
+                ).scalar_one()
+                raise self.refused(conn, "entry", name)
 
     @staticmethod
     def row_dict(

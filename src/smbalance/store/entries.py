@@ -276,8 +276,8 @@ class EntriesMixin(PeopleMixin):
             # one instead of overwriting it with values it read before.
             _require_storable(entry_id)
             old = self.row_dict(ctx.conn, "entry", entry_id, for_update=True)
-            if old is None:
-                raise _no_entry(entry_id)
+            if old is None:  # none, or (team store) one row-level security keeps from us
+                raise self.refused(ctx.conn, "entry", self._entry_in(ctx.conn, entry_id).person)
             new_start = old["start_utc"] if start is None else start
             new_end = old["end_utc"] if end is None else end
             if seconds is not None:
@@ -320,7 +320,8 @@ class EntriesMixin(PeopleMixin):
             for entry_id in dict.fromkeys(entry_ids):
                 entry = self._entry_in(ctx.conn, entry_id)
                 ctx.before("entry", self.row_dict(ctx.conn, "entry", entry_id), entry_id)
-                ctx.conn.execute(delete(entry_t).where(entry_t.c.id == entry_id))
+                if not ctx.conn.execute(delete(entry_t).where(entry_t.c.id == entry_id)).rowcount:
+                    raise self.refused(ctx.conn, "entry", entry.person)  # not theirs to remove
                 removed.append(entry)
             ids = ", ".join(str(e.id) for e in removed)
             ctx.summary.append(f"removed entr{'y' if len(removed) == 1 else 'ies'} {ids}")
@@ -443,7 +444,8 @@ class EntriesMixin(PeopleMixin):
         )
         self._refuse_overlap(busy, person)
         ctx.before("timer", timer, person_id)
-        ctx.conn.execute(delete(timer_t).where(timer_t.c.person_id == person_id))
+        if not ctx.conn.execute(delete(timer_t).where(timer_t.c.person_id == person_id)).rowcount:
+            raise self.refused(ctx.conn, "timer", person)  # a team store: not theirs to stop
         entry_id = self._insert_entry(
             ctx,
             person_id,
@@ -499,7 +501,8 @@ class EntriesMixin(PeopleMixin):
             if who is None or timer is None:
                 raise self._no_timer(person, known=who is not None, fix=" to cancel")
             ctx.before("timer", timer, who.id)
-            ctx.conn.execute(delete(timer_t).where(timer_t.c.person_id == who.id))
+            if not ctx.conn.execute(delete(timer_t).where(timer_t.c.person_id == who.id)).rowcount:
+                raise self.refused(ctx.conn, "timer", person)  # a team store: not theirs
             ctx.summary.append(f"cancelled {person}'s {timer['category']} timer")
         return TimerRecord(
             person, timer["category"], timer["start_utc"], timer["note"], split_tags(timer["tags"])

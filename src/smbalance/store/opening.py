@@ -179,8 +179,13 @@ def current_revision(conn: Connection) -> str | None:
         row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
         conn.rollback()
         return row[0] if row else None
-    except DBAPIError:
+    except DBAPIError as exc:
         conn.rollback()
+        if getattr(exc.orig, "sqlstate", None) == "42501":  # a team store, not open to us
+            raise StoreError(
+                "this smbalance store is not open to your role (permission denied); ask one "
+                "of its owners to run `smbalance team add NAME --login ROLE` for you"
+            ) from None
     tables = inspect(conn).get_table_names()
     conn.rollback()
     if tables:
@@ -261,6 +266,7 @@ def upgrade(engine: Engine, path: Path | None = None) -> Migration | None:
     with engine.connect().execution_options(smb_write=True) as conn, conn.begin():
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
+            _act_as_store_owner(conn)
         revision = _revision_in_transaction(conn)
         check_revision(revision, describe(engine.url))
         if revision == SCHEMA_HEAD:
@@ -270,6 +276,21 @@ def upgrade(engine: Engine, path: Path | None = None) -> Migration | None:
             backup = backup_before_migration(path, revision)
         _run_alembic(conn)
     return Migration(revision, SCHEMA_HEAD, backup)
+
+
+def _act_as_store_owner(conn: Connection) -> None:
+    """On a team store the tables belong to a group role: a member of it migrates as
+    that role, so tables a migration creates belong to the group too, not to whoever
+    happened to run it (whom the next owner could not alter)."""
+    owner = conn.execute(
+        text(
+            "SELECT tableowner FROM pg_tables WHERE schemaname = current_schema()"
+            " AND tablename = 'alembic_version'"
+            " AND tableowner <> current_user AND pg_has_role(tableowner, 'MEMBER')"
+        )
+    ).scalar()
+    if owner is not None:
+        conn.execute(text('SET LOCAL ROLE "' + owner.replace('"', '""') + '"'))
 
 
 def _revision_in_transaction(conn: Connection) -> str | None:
@@ -350,6 +371,11 @@ _MESSAGES: tuple[tuple[tuple[str, ...], str], ...] = (
     (
         ("timeout expired", "timed out"),
         "cannot connect to {where}: no answer within 10 s; " + _CHECK_SERVER,
+    ),
+    (
+        ("must be owner of",),
+        "{where}: only the store's owner may change its tables ({detail}); ask an owner "
+        "to run `smbalance db migrate` (see docs/team.md)",
     ),
     (
         ("permission denied for",),

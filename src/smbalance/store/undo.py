@@ -44,7 +44,8 @@ class UndoMixin(StoreBase):
             ).first()
             if change is None:
                 raise NotFound(
-                    "nothing to undo: you have made no change that is not undone yet"
+                    "nothing to undo: none of your changes is left to revert "
+                    "(others' changes are theirs to undo)"
                     if self.dialect == "postgresql"
                     else "nothing to undo"
                 )

@@ -1,0 +1,460 @@
+"""The team store: on PostgreSQL, each member writes only their own time.
+
+`team_init` makes the database itself enforce who may write what, so it holds even
+for someone who connects with psql:
+
+- two group roles, PREFIX_owner and PREFIX_member (default `smbalance_owner` and
+  `smbalance_member`); the one who runs it joins the owner group;
+- every table belongs to the owner group, so whichever owner migrates next, and every
+  member, finds one store (not tables that belong to whoever created them);
+- members get SELECT on everything and only the writes they need (column-level for
+  `person` and `change`), and row-level security, forced even on the owner group,
+  limits those writes to rows of their own: their person's entries and timer
+  (`person.login = CURRENT_USER`) and their own journal rows (`change.actor =
+  CURRENT_USER`).  Owners may do everything; only they delete from the journal.
+
+`team_add` links a person to a login role (created when missing, with a password
+hashed client-side, so no plaintext reaches the server's logs or its activity view)
+and grants it the member group.  A store without a `team` row behaves as before.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+from smbalance.errors import Conflict, NotFound, Refused, StoreError
+from smbalance.store.people import PeopleMixin
+
+DEFAULT_PREFIX = "smbalance"
+# The tables row-level security guards, and every table the store has.
+GUARDED = ("person", "entry", "timer", "change", "change_row")
+TABLES = (*GUARDED, "team", "alembic_version")
+# Columns whose id comes from a sequence a member's writes draw on.
+MEMBER_SEQUENCES = (("entry", "id"), ("change", "id"), ("change_row", "id"))
+
+
+@dataclass(frozen=True)
+class TeamGroups:
+    owner: str
+    member: str
+
+    @classmethod
+    def named(cls, prefix: str) -> TeamGroups:
+        return cls(f"{prefix}_owner", f"{prefix}_member")
+
+
+@dataclass(frozen=True)
+class TeamInitDone:
+    groups: TeamGroups
+    created_roles: tuple[str, ...]
+    first_time: bool
+    schema: str
+
+
+@dataclass(frozen=True)
+class TeamAdded:
+    person: str
+    login: str
+    created_role: bool
+    created_person: bool
+    owner: bool
+
+
+@dataclass(frozen=True)
+class TeamMember:
+    """One row of `team ls`: a person and their login, or an owner with no person."""
+
+    person: str | None
+    login: str | None
+    standing: str  # owner, member, no role (the login role is gone), not linked, outside
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    id: int
+    at_utc: int
+    actor: str
+    command: str
+    summary: str
+    undone: bool
+
+
+def quote_ident(name: str) -> str:
+    """An identifier for SQL text: always double-quoted (names are validated too)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def quote_literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _policies(groups: TeamGroups) -> dict[str, list[tuple[str, str, str | None, str | None]]]:
+    """(name, command, USING, WITH CHECK) of every policy, by table."""
+    owner = f"pg_has_role(current_user, {quote_literal(groups.owner)}, 'MEMBER')"
+    own_person = "EXISTS (SELECT 1 FROM person p WHERE p.id = person_id AND p.login = current_user)"
+    own_change = "EXISTS (SELECT 1 FROM change c WHERE c.id = change_id AND c.actor = current_user)"
+    mine = f"({owner} OR {own_person})"
+
+    def rows_of_their_own(mine: str) -> list[tuple[str, str, str | None, str | None]]:
+        return [
+            ("smb_read", "SELECT", "true", None),
+            ("smb_insert", "INSERT", None, mine),
+            ("smb_update", "UPDATE", mine, mine),
+            ("smb_delete", "DELETE", mine, None),
+        ]
+
+    journal = f"({owner} OR actor = current_user)"
+    journal_rows = f"({owner} OR {own_change})"
+    return {
+        "person": [
+            ("smb_read", "SELECT", "true", None),
+            ("smb_owner", "ALL", owner, owner),
+            # A member's write locks their own person row (SELECT … FOR UPDATE needs an
+            # UPDATE policy); the column grant lets them change nothing but updated_utc.
+            ("smb_lock", "UPDATE", "login = current_user", "login = current_user"),
+        ],
+        "entry": rows_of_their_own(mine),
+        "timer": rows_of_their_own(mine),
+        "change": [
+            ("smb_read", "SELECT", journal, None),
+            ("smb_insert", "INSERT", None, journal),
+            ("smb_update", "UPDATE", journal, journal),
+            ("smb_delete", "DELETE", owner, None),
+        ],
+        "change_row": [
+            ("smb_read", "SELECT", journal_rows, None),
+            ("smb_insert", "INSERT", None, journal_rows),
+            ("smb_update", "UPDATE", owner, owner),
+            ("smb_delete", "DELETE", owner, None),
+        ],
+    }
+
+
+# What a member may do beyond SELECT; row-level security narrows it to their own rows.
+_MEMBER_WRITES = (
+    "GRANT INSERT, UPDATE, DELETE ON entry, timer TO {member}",
+    "GRANT UPDATE (updated_utc) ON person TO {member}",
+    "GRANT INSERT ON change, change_row TO {member}",
+    "GRANT UPDATE (summary, undone) ON change TO {member}",
+)
+
+
+class TeamMixin(PeopleMixin):
+    # ---- reading -------------------------------------------------------------------
+
+    def team_groups(self) -> TeamGroups | None:
+        """The group roles of a team store; None when `team init` never ran."""
+        if self.dialect != "postgresql":
+            return None
+        with self.read() as conn:
+            return self._team_groups(conn)
+
+    @staticmethod
+    def _team_groups(conn: Connection) -> TeamGroups | None:
+        row = conn.execute(text("SELECT owner_group, member_group FROM team")).first()
+        return TeamGroups(row.owner_group, row.member_group) if row else None
+
+    def team(self) -> list[TeamMember]:
+        """Everyone with a login or in the owner group, and every person, by name."""
+        groups = self._require_team()
+        with self.read() as conn:
+            linked = conn.execute(
+                text(
+                    "SELECT p.name, p.login,"
+                    " CASE WHEN p.login IS NULL THEN 'not linked'"
+                    "  WHEN r.oid IS NULL THEN 'no role'"
+                    "  WHEN pg_has_role(r.oid, :owner, 'MEMBER') THEN 'owner'"
+                    "  WHEN pg_has_role(r.oid, :member, 'MEMBER') THEN 'member'"
+                    "  ELSE 'outside' END AS standing"
+                    " FROM person p LEFT JOIN pg_roles r ON r.rolname = p.login"
+                ),
+                {"owner": groups.owner, "member": groups.member},
+            ).all()
+            # Owners who log in but are nobody in the reports (the boss who set it up).
+            owners = conn.execute(
+                text(
+                    "SELECT r.rolname FROM pg_roles r"
+                    " WHERE r.rolcanlogin AND pg_has_role(r.oid, :owner, 'MEMBER')"
+                    " AND NOT r.rolsuper"
+                    " AND r.rolname NOT IN (SELECT login FROM person WHERE login IS NOT NULL)"
+                ),
+                {"owner": groups.owner},
+            ).scalars()
+            rows = [TeamMember(r.name, r.login, r.standing) for r in linked]
+            rows += [TeamMember(None, login, "owner") for login in owners]
+        return sorted(rows, key=lambda m: (m.person is None, m.person or "", m.login or ""))
+
+    def journal(self, limit: int | None = None) -> list[JournalEntry]:
+        """The journal, newest first (on a team store a member sees only their own)."""
+        query = "SELECT id, at_utc, actor, command, summary, undone FROM change ORDER BY id DESC"
+        with self.read() as conn:
+            rows = conn.execute(
+                text(query + (" LIMIT :limit" if limit is not None else "")),
+                {"limit": limit},
+            ).all()
+        return [JournalEntry(r.id, r.at_utc, r.actor, r.command, r.summary, r.undone) for r in rows]
+
+    def is_owner(self) -> bool:
+        """True when the connected role may do everything (or this is no team store)."""
+        groups = self.team_groups()
+        if groups is None:
+            return True
+        with self.read() as conn:
+            return bool(
+                conn.execute(
+                    text("SELECT pg_has_role(current_user, :owner, 'MEMBER')"),
+                    {"owner": groups.owner},
+                ).scalar_one()
+            )
+
+    def team_needs_password(self, login: str) -> bool:
+        """True when `team_add` would create the login role (and so needs a password)."""
+        self._require_owner()
+        with self.read() as conn:
+            return not _role_exists(conn, login)
+
+    # ---- team init -------------------------------------------------------------------
+
+    def team_init(self, prefix: str = DEFAULT_PREFIX) -> TeamInitDone:
+        """Set up (or set up again: it is idempotent) roles, ownership, grants and RLS."""
+        self._require_postgresql()
+        groups = TeamGroups.named(prefix)
+        with self.write() as conn:
+            conn.execute(text("LOCK TABLE team IN EXCLUSIVE MODE"))
+            existing = self._team_groups(conn)
+            if existing is not None and existing != groups:
+                raise Conflict(
+                    f"this store's team uses the group roles {existing.owner} and "
+                    f"{existing.member}; run `smbalance team init` with the same prefix "
+                    f"(--prefix {existing.owner.removesuffix('_owner')})"
+                )
+            created = tuple(
+                role for role in (groups.owner, groups.member) if not _role_exists(conn, role)
+            )
+            for role in created:
+                conn.execute(text(f"CREATE ROLE {quote_ident(role)} NOLOGIN"))
+            owner, member = quote_ident(groups.owner), quote_ident(groups.member)
+            if not conn.execute(
+                text("SELECT pg_has_role(current_user, :owner, 'MEMBER')"),
+                {"owner": groups.owner},
+            ).scalar_one():
+                conn.execute(text(f"GRANT {owner} TO CURRENT_USER"))
+            schema = conn.execute(text("SELECT current_schema()")).scalar_one()
+            database = conn.execute(text("SELECT current_database()")).scalar_one()
+            conn.execute(
+                text(f"GRANT CONNECT ON DATABASE {quote_ident(database)} TO {owner}, {member}")
+            )
+            conn.execute(text(f"GRANT USAGE, CREATE ON SCHEMA {quote_ident(schema)} TO {owner}"))
+            conn.execute(text(f"GRANT USAGE ON SCHEMA {quote_ident(schema)} TO {member}"))
+            # The owner group owns every table (and with them their sequences), so the
+            # next migration, whichever owner runs it, changes one store.
+            for table in TABLES:
+                conn.execute(text(f"ALTER TABLE {quote_ident(table)} OWNER TO {owner}"))
+            tables = ", ".join(quote_ident(t) for t in TABLES)
+            conn.execute(text(f"REVOKE ALL ON {tables} FROM {member}"))
+            conn.execute(text(f"GRANT SELECT ON {tables} TO {member}"))
+            for grant in _MEMBER_WRITES:
+                conn.execute(text(grant.format(member=member)))
+            for table, column in MEMBER_SEQUENCES:
+                sequence = conn.execute(
+                    text("SELECT pg_get_serial_sequence(:table, :column)"),
+                    {"table": table, "column": column},
+                ).scalar_one()
+                conn.execute(text(f"GRANT USAGE ON SEQUENCE {sequence} TO {member}"))
+            for table, policies in _policies(groups).items():
+                name = quote_ident(table)
+                conn.execute(text(f"ALTER TABLE {name} ENABLE ROW LEVEL SECURITY"))
+                conn.execute(text(f"ALTER TABLE {name} FORCE ROW LEVEL SECURITY"))
+                for old in conn.execute(
+                    text("SELECT policyname FROM pg_policies WHERE tablename = :t"
+                         " AND schemaname = current_schema()"),
+                    {"t": table},
+                ).scalars().all():  # fmt: skip
+                    conn.execute(text(f"DROP POLICY {quote_ident(old)} ON {name}"))
+                for policy, command, using, check in policies:
+                    sql = f"CREATE POLICY {policy} ON {name} FOR {command}"
+                    if using is not None:
+                        sql += f" USING ({using})"
+                    if check is not None:
+                        sql += f" WITH CHECK ({check})"
+                    conn.execute(text(sql))
+            if existing is None:
+                conn.execute(
+                    text("INSERT INTO team (id, owner_group, member_group) VALUES (1, :o, :m)"),
+                    {"o": groups.owner, "m": groups.member},
+                )
+        return TeamInitDone(groups, created, existing is None, schema)
+
+    # ---- members ---------------------------------------------------------------------
+
+    def team_add(
+        self, name: str, login: str, *, password: str | None = None, owner: bool = False
+    ) -> TeamAdded:
+        """Link person `name` to `login` (created with `password` when missing) and make
+        it a member (and, with `owner`, an owner too)."""
+        groups = self._require_owner()
+        with self.change("team add", f"linked {name} to login {login}") as ctx:
+            conn = ctx.conn
+            taken = conn.execute(
+                text("SELECT name FROM person WHERE login = :login AND name <> :name"),
+                {"login": login, "name": name},
+            ).scalar()
+            if taken is not None:
+                raise Conflict(
+                    f"login {login!r} is already linked to {taken}; "
+                    f"`smbalance team remove {taken}` first, or choose another --login"
+                )
+            created_role = not _role_exists(conn, login)
+            if created_role:
+                if not password:
+                    raise StoreError(f"role {login!r} does not exist; give it a password")
+                verifier = _password_verifier(conn, login, password)
+                conn.execute(
+                    text(
+                        f"CREATE ROLE {quote_ident(login)} LOGIN PASSWORD "
+                        + quote_literal(verifier).replace(":", r"\:")
+                    )
+                )
+            conn.execute(text(f"GRANT {quote_ident(groups.member)} TO {quote_ident(login)}"))
+            if owner:
+                conn.execute(text(f"GRANT {quote_ident(groups.owner)} TO {quote_ident(login)}"))
+            person, created_person = self._ensure_person(ctx, name)
+            before = self.row_dict(conn, "person", person.id)
+            ctx.before("person", before, person.id)
+            conn.execute(
+                text("UPDATE person SET login = :login, updated_utc = :now WHERE id = :id"),
+                {"login": login, "now": ctx.now, "id": person.id},
+            )
+            is_owner = conn.execute(
+                text("SELECT pg_has_role(:login, :owner, 'MEMBER')"),
+                {"login": login, "owner": groups.owner},
+            ).scalar_one()
+        return TeamAdded(name, login, created_role, created_person, bool(is_owner))
+
+    def team_remove(self, name: str) -> str:
+        """Unlink a person from their login and take it out of the member group.
+
+        The login role itself stays (it may be used elsewhere); their entries stay.
+        Returns the login that was unlinked."""
+        groups = self._require_owner()
+        with self.change("team remove", f"unlinked {name}") as ctx:
+            person = self._person(ctx.conn, name)
+            if person is None:
+                raise NotFound(self._unknown_person_message(name))
+            before = self.row_dict(ctx.conn, "person", person.id)
+            assert before is not None
+            login = before.get("login")
+            if not login:
+                raise NotFound(f"{name} is not linked to a login; see `smbalance team ls`")
+            ctx.before("person", before, person.id)
+            ctx.conn.execute(
+                text("UPDATE person SET login = NULL, updated_utc = :now WHERE id = :id"),
+                {"now": ctx.now, "id": person.id},
+            )
+            if _role_exists(ctx.conn, login):
+                ctx.conn.execute(
+                    text(f"REVOKE {quote_ident(groups.member)} FROM {quote_ident(login)}")
+                )
+        return login
+
+    # ---- helpers ---------------------------------------------------------------------
+
+    def _require_postgresql(self) -> None:
+        if self.dialect != "postgresql":
+            raise StoreError(
+                f"{self.where} is a SQLite file, which has one user; a team store needs "
+                "PostgreSQL (see docs/team.md)"
+            )
+
+    def _require_owner(self) -> TeamGroups:
+        groups = self._require_team()
+        if not self.is_owner():
+            raise refusal("manage the team", groups.owner)
+        return groups
+
+    def _require_team(self) -> TeamGroups:
+        self._require_postgresql()
+        groups = self.team_groups()
+        if groups is None:
+            raise StoreError(
+                f"{self.where} has no team yet; its owner sets one up with `smbalance team init`"
+            )
+        return groups
+
+
+def _role_exists(conn: Connection, role: str) -> bool:
+    return bool(
+        conn.execute(
+            text("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :role)"), {"role": role}
+        ).scalar_one()
+    )
+
+
+def _password_verifier(conn: Connection, login: str, password: str) -> str:
+    """The password hashed by libpq (SCRAM-SHA-256, as `\\password` in psql does), so
+    the plaintext never travels to the server, its logs or pg_stat_activity."""
+    raw = conn.connection.dbapi_connection
+    pgconn = raw.pgconn  # type: ignore[union-attr]
+    return pgconn.encrypt_password(password.encode(), login.encode(), b"scram-sha-256").decode()
+
+
+# ---- refusals: the database said no; say who may ---------------------------------------
+
+_TABLE_RE = re.compile(r'(?:for table|policy for table) "?(?P<table>[a-z_]+)"?')
+
+
+def refusal(detail: str, owner_group: str | None, person: str | None = None) -> Refused:
+    """The one-line error for a write the database refused (SQLSTATE 42501)."""
+    owners = f"an owner (a member of {owner_group or 'smbalance_owner'})"
+    lowered = detail.lower()
+    match = _TABLE_RE.search(lowered)
+    table = match.group("table") if match else ""
+    if "create role" in lowered or ("grant" in lowered and "role" in lowered):
+        return Refused(
+            f"only {owners} whose role may create roles (CREATEROLE) may manage the team "
+            "and its login roles"
+        )
+    if "must be owner" in lowered or table in ("team", "alembic_version") or "team" in lowered:
+        return Refused(
+            f"only {owners} may do that (migrate the store or manage the team); ask one to run it"
+        )
+    if table in ("entry", "timer"):
+        whose = f"{person}'s" if person else "other people's"
+        return Refused(
+            f"on this team store you may write only your own entries and timer, not {whose}; "
+            f"{owners} may write anyone's"
+        )
+    if table == "person":
+        return Refused(
+            f"only {owners} may add or change people (role, commission, target); "
+            "ask one to run this command"
+        )
+    if table in ("change", "change_row"):
+        return Refused(
+            f"only {owners} may delete or rewrite the journal; `undo` reverts your own changes"
+        )
+    return Refused(f"the store refused: {detail}; ask {owners}")
+
+
+def owner_group_of(conn: Connection) -> str | None:
+    try:
+        row = conn.execute(text("SELECT owner_group FROM team")).first()
+    except Exception:
+        return None
+    return row[0] if row else None
+
+
+__all__: Sequence[str] = (
+    "JournalEntry",
+    "TeamAdded",
+    "TeamGroups",
+    "TeamInitDone",
+    "TeamMember",
+    "TeamMixin",
+    "refusal",
+)
