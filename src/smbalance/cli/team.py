@@ -41,7 +41,7 @@ Name = Annotated[
 ]
 
 
-@team_app.command("init")
+@team_app.command("init", short_help="Make this PostgreSQL store a team store (once).")
 def init(
     prefix: Annotated[
         str,
@@ -79,7 +79,7 @@ def init(
     )
 
 
-@team_app.command("add")
+@team_app.command("add", short_help="Link a person to a login role; make it a member.")
 def add(
     name: Name,
     login: Annotated[
@@ -159,7 +159,7 @@ def _read_password(login: str, *, from_stdin: bool) -> str:
     return password
 
 
-@team_app.command("ls")
+@team_app.command("ls", short_help="People, their login roles, owner or member.")
 def ls(fmt: Annotated[str, format_option(("table", "json"))] = "table") -> None:
     """List people with their login role, and whether each is an owner or a member.
 
@@ -177,7 +177,7 @@ def ls(fmt: Annotated[str, format_option(("table", "json"))] = "table") -> None:
     team_table(members)
 
 
-@team_app.command("remove")
+@team_app.command("remove", short_help="Unlink a person from their login; out of the team.")
 def remove(name: Name) -> None:
     """Unlink NAME from their login role and take it out of the team (owner only).
 
