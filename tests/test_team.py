@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from conftest import PG_URL, Cli, _pg_admin, fixed_clock
+from conftest import PG_URL, Cli, _pg_admin, assert_error, fixed_clock
 
 
 @dataclass
@@ -86,11 +86,7 @@ def ok(result):  # type: ignore[no-untyped-def]
 
 
 def one_error(result, *fragments: str) -> None:  # type: ignore[no-untyped-def]
-    """Exit 1 and exactly one `Error:` line on stderr that says all of `fragments`."""
-    assert result.exit_code == 1, (result.stdout, result.stderr)
-    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1, result.stderr
-    for fragment in fragments:
-        assert fragment in result.stderr
+    assert_error(result, 1, *fragments)
 
 
 @dataclass

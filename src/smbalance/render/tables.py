@@ -234,8 +234,6 @@ def people_table(people: Sequence[PersonRecord], floor: float) -> None:
 
 
 def team_table(members: Sequence[TeamMember]) -> None:
-    from rich.text import Text
-
     out = console()
     if not members:
         out.print("Nobody yet. Link a person to a login with `smbalance team add NAME`.")
@@ -244,13 +242,11 @@ def team_table(members: Sequence[TeamMember]) -> None:
     for column in ("person", "login", "standing"):
         table.add_column(column)
     for member in members:
-        table.add_row(Text(member.person or "–"), Text(member.login or "–"), member.standing)
+        table.add_row(shown(member.person or "–"), shown(member.login or "–"), member.standing)
     out.print(table)
 
 
 def journal_table(changes: Sequence[JournalEntry], fmt: Fmt) -> None:
-    from rich.text import Text
-
     out = console()
     if not changes:
         out.print("The journal is empty: nothing has been changed yet.")
@@ -265,10 +261,10 @@ def journal_table(changes: Sequence[JournalEntry], fmt: Fmt) -> None:
     ):
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
     for change in changes:
-        what = Text(change.summary or "–")
+        what = shown(change.summary or "–")
         if change.undone:
             what.append(" (undone)", style="dim")
         table.add_row(
-            str(change.id), fmt(change.at_utc), Text(change.actor or "–"), change.command, what
+            str(change.id), fmt(change.at_utc), shown(change.actor or "–"), change.command, what
         )
     out.print(table)
