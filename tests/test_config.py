@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import assert_error
+from smbalance.cli.app import app_for
 from smbalance.config import (
     KNOWN_KEYS,
     POLICY_KEYS,
@@ -241,8 +242,6 @@ def test_config_set_get_show_path(sqlite_cli, tmp_path):
 def test_config_get_prints_the_value_in_force_and_its_origin_on_stderr(args, env, stdout, origin):
     from typer.testing import CliRunner
 
-    from smbalance.cli.app import app_for
-
     result = CliRunner().invoke(app_for(args), args, env=env)
     assert (result.exit_code, result.stdout, result.stderr) == (0, stdout, origin)
 
@@ -267,7 +266,10 @@ def test_a_newline_in_db_keeps_every_config_command_working(sqlite_cli, tmp_path
     assert read_config(tmp_path / "config.toml") == {"db": "a.db\nb"}
     assert sqlite_cli("config", "set", "timezone", "UTC").exit_code == 0
     assert sqlite_cli("config", "get", "timezone").stdout == "Europe/London\n"
-    assert sqlite_cli("config", "show").exit_code == 0
+    show = sqlite_cli("config", "show")
+    assert show.exit_code == 0 and "db = a.db\\nb  (from --db)" not in show.stdout
+    shown = sqlite_cli.runner.invoke(app_for(["config", "show"]), ["config", "show"])
+    assert "db = a.db\\nb  (from config file)" in shown.stdout  # one line, newline shown
     assert sqlite_cli("log", "sales", "1h", "--who", "alice").exit_code == 0  # --db wins
 
 

@@ -9,6 +9,7 @@ import typer
 from smbalance.cli.context import notice, state
 from smbalance.cli.params import shown_as
 from smbalance.errors import ConfigError
+from smbalance.visible import visible
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -92,8 +93,8 @@ def show() -> None:
 
     path, found = _in_force()
     print(f"# config file: {path}" + ("" if path.exists() else " (not created yet)"))
-    for setting in found:
-        print(f"{setting.key} = {shown_value(setting)}  ({_origin(setting)})")
+    for setting in found:  # one line each: a newline in a value is shown as \n
+        print(f"{setting.key} = {visible(shown_value(setting))}  ({_origin(setting)})")
     problems = [s for s in found if s.problem]
     if problems:
         more = f" (and {len(problems) - 1} more above)" if len(problems) > 1 else ""
@@ -144,7 +145,7 @@ def set_(
     path = state().config_path  # not the validated settings: this may be the repair
     stored = set_value(path, key, value)
     setting = InForce(key, validate_value(key, stored), FROM_FILE)
-    print(f"{key} = {shown_value(setting)} (in {path})")
+    print(f"{key} = {visible(shown_value(setting))} (in {path})")
     try:
         in_force = next(s for s in _in_force()[1] if s.key == key)
     except ConfigError:
