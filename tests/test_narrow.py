@@ -62,7 +62,7 @@ def team_report(*, people: bool = True) -> Report:
 
 def shown(report: Report, width: int) -> str:
     out = Console(width=width, file=io.StringIO(), record=True, no_color=True)
-    print_report(report, str, out)
+    print_report(report, out)
     return out.export_text()
 
 

@@ -195,7 +195,7 @@ def show_report(result: Report, fmt: str, saves: Sequence[Path] = ()) -> None:
     if fmt == "table":
         from smbalance.render.report import print_report
 
-        print_report(result, state().format_instant)
+        print_report(result)
     else:
         print(rendered(result, fmt), end="")
     for path in saves:
@@ -223,7 +223,7 @@ def rendered(result: Report, fmt: str) -> str:
     if fmt == "markdown":
         from smbalance.render.report import report_markdown
 
-        return report_markdown(result, state().format_instant)
+        return report_markdown(result)
     if fmt == "html":
         from smbalance.render.html import report_html
 

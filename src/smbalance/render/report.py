@@ -7,7 +7,6 @@ from __future__ import annotations
 import html
 import io
 import re
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from smbalance.policy import PersonSplit
@@ -24,8 +23,6 @@ if TYPE_CHECKING:
     from rich.console import Console, RenderableType
     from rich.table import Table
     from rich.text import Text
-
-Fmt = Callable[[int], str]
 
 BAR_WIDTH = 10
 TREND_WIDTH = 30
@@ -288,7 +285,7 @@ def _render(out: Console, report: Report) -> None:
     out.print(_warnings_panel(report))
 
 
-def print_report(report: Report, fmt: Fmt, out: Console | None = None) -> None:
+def print_report(report: Report, out: Console | None = None) -> None:
     """Print the report on stdout (or `out`), laid out for the terminal's width."""
     from smbalance.render import console
 
@@ -415,7 +412,7 @@ def _md_row(cells: list[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
-def report_markdown(report: Report, fmt: Fmt) -> str:
+def report_markdown(report: Report) -> str:
     """The report as Markdown: headings, two tables and a warning list (for email)."""
     lines = [
         f"# Sales / marketing balance {report.label}",
