@@ -35,9 +35,24 @@ def _by_prefix(text: str, choices: tuple[str, ...], what: str) -> str:
     raise ValueError(f"{text!r} is not a {what}; use one of: {', '.join(choices)}")
 
 
+# Other words for a category: `mktg` is the report's own column header.
+CATEGORY_ALIASES = {"mktg": "marketing", "mkt": "marketing"}
+
+
 def parse_category(text: str) -> str:
-    """`sales`/`marketing`, any case, or a unique prefix (`s`, `m`)."""
-    return _by_prefix(text, CATEGORIES, "category")
+    """`sales`/`marketing`, any case, a unique prefix (`s`, `m`), or an alias (`mktg`)."""
+    alias = CATEGORY_ALIASES.get(text.strip().lower())
+    return alias if alias is not None else _by_prefix(text, CATEGORIES, "category")
+
+
+def parse_entry_id(text: str) -> int:
+    """An entry's id: a whole number, as `smbalance entries` shows it."""
+    value = text.strip()
+    if not value.isdigit() or not value.isascii() or int(value) < 1:
+        raise ValueError(
+            f"{text!r} is not an entry id; use the number `smbalance entries` shows (e.g. 12)"
+        )
+    return int(value)
 
 
 def parse_role(text: str) -> str:
@@ -110,14 +125,15 @@ def split_tags(stored: str) -> list[str]:
     return stored.split() if stored else []
 
 
-def plural(n: int, word: str, plural_word: str | None = None) -> str:
+def plural(n: int, word: str, plural_word: str | None = None, *, count: bool = True) -> str:
     """`n` and `word`, in the plural unless `n` is 1: "1 entry", "2 entries", "0 problems".
 
     The regular English plural is made from `word` (entry → entries, match → matches,
     problem → problems); give `plural_word` for anything else ("person", "people").
+    `count=False` gives the word alone, for "entries 13, 14" and "Delete it/them".
     """
     if n == 1:
-        return f"{n} {word}"
+        return f"{n} {word}" if count else word
     if plural_word is None:
         if len(word) > 1 and word.endswith("y") and word[-2] not in "aeiou":
             plural_word = word[:-1] + "ies"
@@ -125,7 +141,7 @@ def plural(n: int, word: str, plural_word: str | None = None) -> str:
             plural_word = word + "es"
         else:
             plural_word = word + "s"
-    return f"{n} {plural_word}"
+    return f"{n} {plural_word}" if count else plural_word
 
 
 def utc(epoch: int) -> datetime:

@@ -10,6 +10,7 @@ import sys
 from typing import Annotated, Any
 
 import typer
+from typer._click.exceptions import NoSuchOption
 from typer.core import TyperGroup
 
 from smbalance import __version__
@@ -33,6 +34,31 @@ SUMMARIES = {
     "demo": "A demo team in its own store, and its report.",
     "import": "Load entries: CSV, JSON, NDJSON, Watson or Timewarrior.",
 }
+
+
+# Options people reach for from other tools, and what this CLI calls them. Click would
+# suggest the nearest spelling (`--person` → `--end`); these say what is meant instead.
+OPTION_WORDS = {
+    "--person": "--who NAME",
+    "--user": "--who NAME",
+    "--name": "--who NAME",
+    "--for": "--who NAME",
+    "--cat": "--category CATEGORY",
+    "--message": "--note TEXT",
+    "--comment": "--note TEXT",
+    "--description": "--note TEXT",
+    "--duration": "a DURATION argument (e.g. `log sales 1h30m`) or --start/--end",
+}
+
+
+def _suggest_our_word(exc: Any) -> None:
+    """An unknown option that is another tool's word for ours: name ours."""
+    ours = OPTION_WORDS.get(exc.option_name)
+    if ours is None or (ours.startswith("a DURATION") and exc.ctx is not None
+                        and exc.ctx.command.name != "log"):  # fmt: skip
+        return
+    exc.message = f"No such option: {exc.option_name}; use {ours}"
+    exc.possibilities = None
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -65,6 +91,9 @@ class SmbalanceGroup(TyperGroup):
                 state().succeeded()
             raise
         except (typer.Abort, KeyboardInterrupt):
+            raise
+        except NoSuchOption as exc:
+            _suggest_our_word(exc)
             raise
         except BrokenPipeError:
             # The reader went away (`smbalance entries | head`): nothing is wrong with the

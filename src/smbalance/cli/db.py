@@ -50,9 +50,10 @@ def check() -> None:
     if problems:
         for problem in problems:
             print(visible(problem))
+        from smbalance.domain import plural
         from smbalance.errors import StoreError
 
-        raise StoreError(f"{len(problems)} problem(s) found in {store.where}")
+        raise StoreError(f"{plural(len(problems), 'problem')} found in {store.where}")
     print(f"{visible(store.where)}: OK")
 
 

@@ -29,9 +29,29 @@ def shown_as(label: str) -> type:
 
 CategoryText = shown_as("sales|marketing")
 NameText = shown_as("name")
+IdText = shown_as("id")
 
 
-def _checked(parse: Callable[[str], Any]) -> Callable[[str], Any]:
+def _list_shown_as_repeats() -> None:
+    """Typer shows a repeatable argument's type as ``<list[id]>``; show ``<id>...``,
+    what a person types."""
+    from typer.core import TyperArgument
+
+    shown = TyperArgument.display_type_rich
+
+    def display(self: TyperArgument, ctx: Any) -> str | None:
+        label = shown(self, ctx)
+        if label and label.startswith("<list[") and label.endswith("]>"):
+            return f"<{label[6:-2]}>..."
+        return label
+
+    TyperArgument.display_type_rich = display  # type: ignore[method-assign]
+
+
+_list_shown_as_repeats()
+
+
+def checked(parse: Callable[[str], Any]) -> Callable[[str], Any]:
     """Turn a core parser's ValueError into Click's "Invalid value" usage error."""
 
     def parser(value: Any) -> Any:
@@ -63,17 +83,18 @@ def _when_end(text: str) -> int:
     return _when(text, end_of_day=True)
 
 
-parse_duration = _checked(_duration)
-parse_when = _checked(_when)
-parse_when_end = _checked(_when_end)
-parse_category = _checked(domain.parse_category)
-parse_role = _checked(domain.parse_role)
-parse_name = _checked(domain.parse_name)
-parse_tag = _checked(domain.parse_tag)
-parse_login = _checked(domain.parse_login)
-parse_group_prefix = _checked(domain.parse_group_prefix)
-parse_commission = _checked(lambda v: domain.parse_percent(v, "commission"))
-parse_target = _checked(lambda v: domain.parse_percent(v, "target"))
+parse_duration = checked(_duration)
+parse_when = checked(_when)
+parse_when_end = checked(_when_end)
+parse_category = checked(domain.parse_category)
+parse_entry_id = checked(domain.parse_entry_id)
+parse_role = checked(domain.parse_role)
+parse_name = checked(domain.parse_name)
+parse_tag = checked(domain.parse_tag)
+parse_login = checked(domain.parse_login)
+parse_group_prefix = checked(domain.parse_group_prefix)
+parse_commission = checked(lambda v: domain.parse_percent(v, "commission"))
+parse_target = checked(lambda v: domain.parse_percent(v, "target"))
 
 
 # ---- completion ---------------------------------------------------------------------
@@ -138,7 +159,7 @@ Category = Annotated[
         metavar="CATEGORY",
         parser=parse_category,
         autocompletion=complete_category,
-        help="sales or marketing (any case, or a prefix: s, m).",
+        help="sales or marketing (any case, a prefix: s, m, or mktg).",
         show_default=False,
     ),
 ]
@@ -198,7 +219,7 @@ def _note(text: str) -> str:
     return text
 
 
-parse_note = _checked(_note)
+parse_note = checked(_note)
 Note = Annotated[
     str | None,
     typer.Option(

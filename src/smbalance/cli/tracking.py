@@ -15,22 +15,56 @@ from smbalance.cli.context import notice, state
 from smbalance.cli.params import (
     Category,
     CategoryOpt,
+    CategoryText,
     FromOpt,
+    IdText,
     Note,
     Tags,
     ToOpt,
     Who,
     WhoMany,
+    checked,
+    complete_category,
     format_option,
     parse_duration,
+    parse_entry_id,
     parse_note,
     parse_when,
     shown_as,
     tag_option,
 )
-from smbalance.domain import FIRST_EPOCH, LAST_EPOCH, YEAR_RANGE
+from smbalance.domain import FIRST_EPOCH, LAST_EPOCH, YEAR_RANGE, plural
 from smbalance.visible import visible
 
+
+def _log_category(text: str) -> str:
+    """A category; a DURATION in its place (`log 1h sales`) is told to swap them."""
+    from smbalance.domain import parse_category
+    from smbalance.timeparse import parse_duration as duration
+
+    try:
+        return parse_category(text)
+    except ValueError as exc:
+        try:
+            duration(text)
+        except ValueError:
+            raise exc from None
+        raise ValueError(
+            f"{text!r} is a duration, not a category; the category comes first: "
+            f"`smbalance log sales {text}` (or marketing)"
+        ) from None
+
+
+LogCategory = Annotated[
+    CategoryText,
+    typer.Argument(
+        metavar="CATEGORY",
+        parser=checked(_log_category),
+        autocompletion=complete_category,
+        help="sales or marketing (any case, a prefix: s, m, or mktg).",
+        show_default=False,
+    ),
+]
 Duration = Annotated[
     shown_as("90m|1h30m|1:30") | None,
     typer.Argument(
@@ -90,7 +124,7 @@ def _created(person: str, created: bool) -> None:
 
 
 def log(
-    category: Category,
+    category: LogCategory,
     duration: Duration = None,
     start: StartOpt = None,
     end: EndOpt = None,
@@ -212,7 +246,9 @@ def stop(
     at: AtOpt = None,
     note: Annotated[
         str | None,
-        typer.Option("--note", "-n", parser=parse_note, help="Replace the timer's note."),
+        typer.Option(
+            "--note", "-n", parser=parse_note, metavar="TEXT", help="Replace the timer's note."
+        ),
     ] = None,
 ) -> None:
     """Stop the running timer and save it as an entry.
@@ -389,7 +425,10 @@ def _print_entries(rows, fmt: str) -> None:  # type: ignore[no-untyped-def]
 
 def edit(
     ctx: typer.Context,
-    entry_id: Annotated[int, typer.Argument(metavar="ID", help="The entry's id (see `entries`).")],
+    entry_id: Annotated[
+        IdText,
+        typer.Argument(metavar="ID", parser=parse_entry_id, help="The entry's id (see `entries`)."),
+    ],
     category: CategoryOpt = None,
     start: StartOpt = None,
     end: EndOpt = None,
@@ -453,7 +492,10 @@ def edit(
 
 
 def rm(
-    entry_ids: Annotated[list[int], typer.Argument(metavar="ID...", help="Entry ids to delete.")],
+    entry_ids: Annotated[
+        list[IdText],
+        typer.Argument(metavar="ID", parser=parse_entry_id, help="Entry ids to delete."),
+    ],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Delete entries (asks first on a terminal, unless --yes).
@@ -476,16 +518,14 @@ def rm(
                 f"{app.format_instant(e.start_utc)}",
                 file=sys.stderr,
             )
-        if not typer.confirm(
-            f"Delete {len(targets)} entr{'y' if len(targets) == 1 else 'ies'}?", err=True
-        ):
+        if not typer.confirm(f"Delete {plural(len(targets), 'entry')}?", err=True):
             notice("Nothing deleted.")
             raise typer.Exit(1)
     removed = store.remove([e.id for e in targets])
     print(
-        f"Deleted entr{'y' if len(removed) == 1 else 'ies'} "
+        f"Deleted {plural(len(removed), 'entry', count=False)} "
         f"{', '.join(str(e.id) for e in removed)} (`smbalance undo` brings "
-        f"{'it' if len(removed) == 1 else 'them'} back)."
+        f"{plural(len(removed), 'it', 'them', count=False)} back)."
     )
 
 

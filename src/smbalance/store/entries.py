@@ -24,6 +24,7 @@ from smbalance.domain import (
     Placement,
     TimerRecord,
     join_tags,
+    plural,
     split_tags,
 )
 from smbalance.errors import Conflict, NotFound, OverlapError
@@ -324,7 +325,7 @@ class EntriesMixin(PeopleMixin):
                     raise self.refused(ctx.conn, "entry", entry.person)  # not theirs to remove
                 removed.append(entry)
             ids = ", ".join(str(e.id) for e in removed)
-            ctx.summary.append(f"removed entr{'y' if len(removed) == 1 else 'ies'} {ids}")
+            ctx.summary.append(f"removed {plural(len(removed), 'entry', count=False)} {ids}")
         return removed
 
     @staticmethod
