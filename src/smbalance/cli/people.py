@@ -128,21 +128,14 @@ def ls(fmt: Annotated[str, format_option(("table", "json", "csv"))] = "table") -
     """
     app = state()
     people = app.store().people()
-    rows = [
-        {"name": p.name, "role": p.role, "commission": p.commission, "target": p.target}
-        for p in people
-    ]
     if fmt == "json":
-        print(json.dumps(rows, indent=2))
-    elif fmt == "csv":
-        from smbalance.exchange.shape import csv_writer
+        from smbalance.exchange.shape import person_dict
 
-        writer = csv_writer(sys.stdout, text_column=None)
-        writer.writerow(["name", "role", "commission", "target"])
-        writer.writerows(
-            [r["name"], r["role"], r["commission"], "" if r["target"] is None else r["target"]]
-            for r in rows
-        )
+        print(json.dumps([person_dict(p) for p in people], indent=2))
+    elif fmt == "csv":
+        from smbalance.exchange.shape import write_people_csv
+
+        write_people_csv(people, sys.stdout)
     else:
         from smbalance.render.tables import people_table
 

@@ -299,71 +299,21 @@ def status(
     """
     import json
 
-    from smbalance.periods import day_of
+    from smbalance.status import build_status, status_dict
 
     app = state()
     store = app.store()
     people = who or []
     for name in people:
         store.require_person(name)
-    timers = store.timers(people)
-    today = day_of(app.now_dt, app.timezone)
-    start_utc, end_utc = int(today.start.timestamp()), int(today.end.timestamp())
-    rows = _split_rows(
-        store.splits(start_utc, end_utc, people), timers, app.now, start_utc, end_utc
-    )
+    result = build_status(store, people, app.now, app.timezone)
     if fmt == "json":
-        from smbalance.exchange.shape import iso_z
-
-        print(
-            json.dumps(
-                {
-                    "now": iso_z(app.now),
-                    "timers": [
-                        {
-                            "person": t.person,
-                            "category": t.category,
-                            "start": iso_z(t.start_utc),
-                            "seconds": max(app.now - t.start_utc, 0),
-                            "note": t.note,
-                            "tags": t.tags,
-                        }
-                        for t in timers
-                    ],
-                    "today": {
-                        "start": iso_z(start_utc),
-                        "end": iso_z(end_utc),
-                        "timezone": app.timezone,
-                        "people": rows,
-                    },
-                },
-                indent=2,
-            )
-        )
+        print(json.dumps(status_dict(result), indent=2))
         return
     from smbalance.render.tables import split_table, timers_table
 
-    timers_table(timers, app.now, app.format_instant)
-    split_table(rows, "Today (running timers included)")
-
-
-def _split_rows(splits, timers, now: int, start: int, end: int) -> list[dict]:  # type: ignore[no-untyped-def]
-    """Today's split per person, counting running timers up to now."""
-    from smbalance.domain import share
-    from smbalance.report import add_running
-
-    totals = {s.person: [s.sales_seconds, s.marketing_seconds] for s in splits}
-    add_running(totals, timers, now, start, end)
-    return [
-        {
-            "person": name,
-            "sales_seconds": s,
-            "marketing_seconds": m,
-            "total_seconds": s + m,
-            "marketing_share": share(m, s + m),
-        }
-        for name, (s, m) in sorted(totals.items())
-    ]
+    timers_table(result.timers, app.now, app.format_instant)
+    split_table(result.people, "Today (running timers included)")
 
 
 def entries(

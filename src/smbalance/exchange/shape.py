@@ -1,4 +1,5 @@
-"""The spec's entry shape, shared by `entries --format`, `export` and `import`."""
+"""The spec's entry shape, shared by `entries --format`, `export` and `import`; and the
+shape of `people ls --format json|csv`."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from smbalance.domain import EntryRecord, utc
+from smbalance.domain import EntryRecord, PersonRecord, utc
 
 ENTRY_FIELDS = ("uid", "id", "person", "category", "start", "end", "seconds", "note", "tags")
 
@@ -84,3 +85,27 @@ def csv_writer(stream: io.TextIOBase | Any, *, text_column: int | None = NOTE_CO
     """A writer of the spec's CSV; `text_column` is the one free-text column of the rows
     (None: check every field of every row)."""
     return CsvWriter(stream, text_column=text_column)
+
+
+# ---- people ---------------------------------------------------------------------------
+
+PERSON_FIELDS = ("name", "role", "commission", "target")
+
+
+def person_dict(person: PersonRecord) -> dict[str, Any]:
+    """`people ls --format json`: one object a person (target null: the policy's floor)."""
+    return {
+        "name": person.name,
+        "role": person.role,
+        "commission": person.commission,
+        "target": person.target,
+    }
+
+
+def write_people_csv(people: Iterable[PersonRecord], stream: io.TextIOBase | Any) -> None:
+    """`people ls --format csv`: a header, then a row a person (an empty target: the floor)."""
+    writer = csv_writer(stream, text_column=None)
+    writer.writerow(PERSON_FIELDS)
+    writer.writerows(
+        [p.name, p.role, p.commission, "" if p.target is None else p.target] for p in people
+    )

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from rich.table import Table
     from rich.text import Text
 
+    from smbalance.status import DaySplit
     from smbalance.store.team import JournalEntry, TeamMember
 
 Fmt = Callable[[int], str]
@@ -187,7 +188,7 @@ def timers_table(timers: Sequence[TimerRecord], now: int, fmt: Fmt) -> None:
     out.print(table)
 
 
-def split_table(rows: Sequence[dict], title: str) -> None:
+def split_table(rows: Sequence[DaySplit], title: str) -> None:
     """Per-person sales/marketing seconds and share (status's "today")."""
     out = console()
     if not rows:
@@ -203,12 +204,12 @@ def split_table(rows: Sequence[dict], title: str) -> None:
     ):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for row in rows:
-        share = row["marketing_share"]
+        share = row.marketing_share
         table.add_row(
-            shown(row["person"]),
-            format_duration(row["sales_seconds"]),
-            format_duration(row["marketing_seconds"]),
-            format_duration(row["total_seconds"]),
+            shown(row.person),
+            format_duration(row.sales_seconds),
+            format_duration(row.marketing_seconds),
+            format_duration(row.total_seconds),
             "–" if share is None else f"{share:.1f}%",
         )
     out.print(table)

@@ -1,0 +1,89 @@
+"""`status`: the running timers and today's split, and its JSON shape.
+
+Today is the local day that holds "now" in the configured zone; its split counts the
+running timers up to now (`report.add_running`, as `report --current` does).  The CLI
+only renders what `build_status` returns.  No Rich, no Typer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from smbalance.domain import SalesMarketingSeconds, TimerRecord, utc
+from smbalance.exchange.shape import iso_z
+
+if TYPE_CHECKING:
+    from smbalance.store import Store
+
+
+@dataclass(frozen=True)
+class DaySplit(SalesMarketingSeconds):
+    """One person's seconds today (running timers included)."""
+
+    person: str
+    sales_seconds: int
+    marketing_seconds: int
+
+
+@dataclass(frozen=True)
+class Status:
+    now: int
+    timezone: str
+    timers: Sequence[TimerRecord]
+    day_start: int  # today's bounds in the timezone, epoch seconds
+    day_end: int
+    people: Sequence[DaySplit]  # sorted by name
+
+
+def build_status(store: Store, people: Sequence[str], now: int, timezone: str) -> Status:
+    """The running timers of `people` (everyone when empty) and their split today."""
+    from smbalance.periods import day_of
+    from smbalance.report import add_running
+
+    today = day_of(utc(now), timezone)
+    start, end = int(today.start.timestamp()), int(today.end.timestamp())
+    timers = store.timers(people)
+    totals = {
+        s.person: [s.sales_seconds, s.marketing_seconds] for s in store.splits(start, end, people)
+    }
+    add_running(totals, timers, now, start, end)
+    splits = [
+        DaySplit(name, sales, marketing) for name, (sales, marketing) in sorted(totals.items())
+    ]
+    return Status(now, timezone, timers, start, end, splits)
+
+
+def split_dict(split: DaySplit) -> dict[str, Any]:
+    return {
+        "person": split.person,
+        "sales_seconds": split.sales_seconds,
+        "marketing_seconds": split.marketing_seconds,
+        "total_seconds": split.total_seconds,
+        "marketing_share": split.marketing_share,
+    }
+
+
+def status_dict(status: Status) -> dict[str, Any]:
+    """`status --format json`."""
+    return {
+        "now": iso_z(status.now),
+        "timers": [
+            {
+                "person": t.person,
+                "category": t.category,
+                "start": iso_z(t.start_utc),
+                "seconds": max(status.now - t.start_utc, 0),
+                "note": t.note,
+                "tags": t.tags,
+            }
+            for t in status.timers
+        ],
+        "today": {
+            "start": iso_z(status.day_start),
+            "end": iso_z(status.day_end),
+            "timezone": status.timezone,
+            "people": [split_dict(split) for split in status.people],
+        },
+    }
