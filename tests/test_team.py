@@ -12,6 +12,7 @@ import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
@@ -112,7 +113,6 @@ def team(server: Server) -> Team:
     boss = server.create_role("boss", "LOGIN CREATEROLE")
     with server.admin() as conn:  # the database's owner, as docs/team.md sets it up
         conn.execute(f'ALTER DATABASE "{server.database}" OWNER TO "{boss}"')
-        conn.execute(f'ALTER SCHEMA public OWNER TO "{boss}"')
     prefix = f"smbt_{server.suffix}"
     server.roles += [f"alice_{server.suffix}", f"bob_{server.suffix}"]
     server.roles += [f"{prefix}_member", f"{prefix}_owner"]  # dropped first (reversed)
@@ -361,7 +361,6 @@ def test_passwords_are_set_hashed_and_never_shown(team: Team, tmp_path) -> None:
     import os
     import subprocess
     import sys
-    from pathlib import Path
 
     verifiers = dict(
         team.sql("postgres", "SELECT rolname, rolpassword FROM pg_authid WHERE rolname IN (%s, %s)",
@@ -439,3 +438,100 @@ def test_team_needs_postgresql(sqlite_cli) -> None:  # type: ignore[no-untyped-d
         one_error(sqlite_cli(*argv), "SQLite", "PostgreSQL")
     journal = json.loads(ok(sqlite_cli("db", "log", "--format", "json")).stdout)
     assert [(c["actor"], c["command"]) for c in journal] == [("tester", "log")]
+
+
+@pytest.mark.pg
+def test_a_member_cannot_migrate_and_is_told_who_can(team: Team) -> None:
+    team.sql("postgres", "UPDATE alembic_version SET version_num = '0003'")
+    refused = team.cli(team.alice)("report")
+    one_error(refused, "needs migrating from schema 0003", "only its owner", "db migrate")
+    assert team.sql("postgres", "SELECT version_num FROM alembic_version") == [("0003",)]
+    team.sql("postgres", "UPDATE alembic_version SET version_num = '0004'")
+
+
+# ---- docs/team.md, followed step by step --------------------------------------------------
+
+DOCS = Path(__file__).parent.parent / "docs" / "team.md"
+
+# (who runs it, the line exactly as docs/team.md prints it); the test runs each line
+# with this run's role and database names, a private config per person, and passwords.
+SETUP = [
+    ("postgres", "CREATE ROLE boss LOGIN CREATEROLE PASSWORD 'choose-a-long-one';"),
+    ("postgres", "CREATE DATABASE smbalance OWNER boss;"),
+    ("boss", "smbalance config set db 'postgresql+psycopg://boss@db.example.com/smbalance'"),
+    ("boss", "smbalance team init"),
+    ("boss", "smbalance team add boss"),
+    ("boss", "smbalance team add alice"),
+    ("boss", "printf '%s\\n' \"$BOBS_PASSWORD\" | smbalance team add bob --password-stdin"),
+    ("boss", "smbalance people set alice --commission 70 --target 30"),
+    ("boss", "smbalance people set bob --role sales"),
+    ("boss", "smbalance team ls"),
+    ("alice", "smbalance config set db 'postgresql+psycopg://alice@db.example.com/smbalance'"),
+    ("alice", "smbalance config set default_person alice"),
+    ("alice", "smbalance log marketing 1h"),
+    ("alice", "smbalance report"),
+]
+
+
+@pytest.mark.pg
+def test_docs_team_setup_works_as_written(server: Server, tmp_path: Path) -> None:
+    import shlex
+
+    from sqlalchemy.engine import make_url
+    from typer.testing import CliRunner
+
+    from smbalance.cli.app import app_for
+
+    text = DOCS.read_text()
+    for _, line in SETUP:
+        assert line in text, f"docs/team.md no longer says: {line}"
+    sfx = server.suffix
+    names = {name: f"{name}_{sfx}" for name in ("boss", "alice", "bob")}
+    server.roles += [names["alice"], names["bob"], f"smbd_{sfx}_member", f"smbd_{sfx}_owner"]
+    server.roles.append(names["boss"])
+    database = f"smbalance_docs_{sfx}"
+    admin = make_url(server.admin_url)
+    host = f"{admin.host or '127.0.0.1'}:{admin.port or 5432}"
+    passwords = {"alice": f"a-{uuid.uuid4().hex}", "bob": f"b-{uuid.uuid4().hex}"}
+    runner = CliRunner()
+    outputs = []
+    try:
+        for who, line in SETUP:
+            if who == "postgres":
+                statement = line.replace("boss", names["boss"]).replace(
+                    "DATABASE smbalance", f'DATABASE "{database}"'
+                )
+                with server.admin("postgres") as conn:
+                    conn.execute(statement.rstrip(";"))
+                continue
+            stdin = None
+            if "| smbalance" in line:  # printf '%s\n' "$BOBS_PASSWORD" | smbalance …
+                stdin = passwords["bob"] + "\n"
+                line = line.split("| ", 1)[1]
+            argv = shlex.split(line)[1:]
+            argv = [
+                arg.replace(f"{name}@db.example.com/smbalance", f"{names[name]}@{host}/{database}")
+                for arg in argv
+                for name in [next((n for n in names if f"{n}@" in arg), "boss")]
+            ]
+            if argv[:2] == ["team", "add"]:
+                argv += ["--login", names[argv[2]]]
+                if stdin is None and argv[2] in passwords:  # the hidden prompt, twice
+                    stdin = f"{passwords[argv[2]]}\n{passwords[argv[2]]}\n"
+            if argv[:2] == ["team", "init"]:
+                argv += ["--prefix", f"smbd_{sfx}"]
+            env = {"SMBALANCE_CONFIG": str(tmp_path / f"{who}.toml")}
+            result = runner.invoke(app_for(argv), argv, input=stdin, env=env)
+            assert result.exit_code == 0, (line, result.stdout, result.stderr)
+            outputs.append(result.stdout + result.stderr)
+        listed = outputs[SETUP.index(("boss", "smbalance team ls")) - 2]
+        assert "alice" in listed and "member" in listed and "owner" in listed
+        assert "alice" in outputs[-1]  # alice's report
+        assert not any(p in out for out in outputs for p in passwords.values())
+        # Three people, and the members are held to their own time.
+        bob = Cli(db=server.url(names["bob"]).replace(server.database, database), runner=runner)
+        one_error(bob("log", "sales", "1h", "--who", "alice"), "only your own")
+        ok(bob("log", "sales", "1h", "--who", "bob"))
+    finally:
+        with server.admin("postgres") as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')

@@ -266,11 +266,12 @@ def upgrade(engine: Engine, path: Path | None = None) -> Migration | None:
     with engine.connect().execution_options(smb_write=True) as conn, conn.begin():
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
-            _act_as_store_owner(conn)
         revision = _revision_in_transaction(conn)
         check_revision(revision, describe(engine.url))
         if revision == SCHEMA_HEAD:
             return None
+        if conn.dialect.name == "postgresql":
+            _act_as_store_owner(conn, describe(engine.url), revision)
         backup = None
         if revision is not None and path is not None:
             backup = backup_before_migration(path, revision)
@@ -278,19 +279,29 @@ def upgrade(engine: Engine, path: Path | None = None) -> Migration | None:
     return Migration(revision, SCHEMA_HEAD, backup)
 
 
-def _act_as_store_owner(conn: Connection) -> None:
-    """On a team store the tables belong to a group role: a member of it migrates as
+def _act_as_store_owner(conn: Connection, where: str, revision: str | None) -> None:
+    """Migrate as the role that owns the store's tables.
+
+    On a team store they belong to a group role: an owner (a member of it) migrates as
     that role, so tables a migration creates belong to the group too, not to whoever
-    happened to run it (whom the next owner could not alter)."""
-    owner = conn.execute(
+    happened to run it; a role outside it gets one clear sentence, not a half-done
+    migration's "must be owner of table"."""
+    row = conn.execute(
         text(
-            "SELECT tableowner FROM pg_tables WHERE schemaname = current_schema()"
-            " AND tablename = 'alembic_version'"
-            " AND tableowner <> current_user AND pg_has_role(tableowner, 'MEMBER')"
+            "SELECT tableowner, tableowner = current_user AS mine,"
+            " pg_has_role(tableowner, 'MEMBER') AS member FROM pg_tables"
+            " WHERE schemaname = current_schema() AND tablename = 'alembic_version'"
         )
-    ).scalar()
-    if owner is not None:
-        conn.execute(text('SET LOCAL ROLE "' + owner.replace('"', '""') + '"'))
+    ).first()
+    if row is None or row.mine:
+        return
+    if not row.member:
+        raise StoreError(
+            f"{where} needs migrating from schema {revision} to {SCHEMA_HEAD}, which only "
+            f"its owner ({row.tableowner}) may do; ask an owner to run `smbalance db "
+            "migrate` with this version of smbalance"
+        )
+    conn.execute(text('SET LOCAL ROLE "' + row.tableowner.replace('"', '""') + '"'))
 
 
 def _revision_in_transaction(conn: Connection) -> str | None:
