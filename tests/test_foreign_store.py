@@ -171,5 +171,5 @@ def test_output_closed_early_is_not_a_bug(folder: Path) -> None:
     proc.stdout.close()  # the reader goes away after one line
     err = proc.stderr.read().decode()  # type: ignore[union-attr]
     proc.wait(timeout=30)
-    assert proc.returncode in (0, 1)
+    assert proc.returncode == 0  # the reader took what it wanted: success, as for export
     assert "bug" not in err and "Traceback" not in err and "Exception" not in err, err

@@ -84,6 +84,7 @@ class SmbalanceGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             result = super().invoke(ctx)
+            sys.stdout.flush()  # a reader gone early is a BrokenPipeError here, not at exit
         except SmbalanceError as exc:
             raise fail(exc.message, exc.exit_code) from None
         except typer.Exit as exc:
@@ -96,10 +97,11 @@ class SmbalanceGroup(TyperGroup):
             _suggest_our_word(exc)
             raise
         except BrokenPipeError:
-            # The reader went away (`smbalance entries | head`): nothing is wrong with the
-            # store, so no error line; stdout goes to /dev/null so the exit flush is quiet.
+            # The reader went away (`smbalance entries | head`, `export | head`): it took
+            # what it wanted, so this is success, quietly, for every command (exit 0, as
+            # `seq 1000000 | head` does); stdout goes to /dev/null so the exit flush is quiet.
             _silence_stdout()
-            raise typer.Exit(1) from None
+            raise typer.Exit(0) from None
         except UnicodeEncodeError as exc:
             raise fail(
                 f"the output's encoding ({exc.encoding}) cannot write "

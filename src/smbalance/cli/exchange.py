@@ -125,27 +125,28 @@ def export(
         store.require_person(name)
     batches = store.export_batches(people=who or (), start_utc=from_, end_utc=to)
     if output is None:
-        _export_to_stdout(batches, fmt)
+        stream_to_stdout(batches, fmt)
         return
     count = _export_to_file(batches, fmt, output)
     notice(f"Exported {plural(count, 'entry')} to {output}")
 
 
-def _export_to_stdout(batches, fmt: str) -> None:  # type: ignore[no-untyped-def]
+def stream_to_stdout(batches, fmt: str) -> int:  # type: ignore[no-untyped-def]
+    """Write batches of entry rows to stdout in `fmt` (`export`, `entries`), as UTF-8.
+
+    A reader that goes away (`| head`) raises BrokenPipeError, which `SmbalanceGroup`
+    turns into a quiet exit 0, the same for every command.
+    """
     from smbalance.exchange.writers import write_entries
 
     out = _utf8_text(sys.stdout)
     try:
-        write_entries(batches, fmt, out)
+        count = write_entries(batches, fmt, out)
         out.flush()
-    except BrokenPipeError:
-        # `smbalance export | head`: the reader has gone, which is not an error.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        raise typer.Exit(0) from None
     finally:
         if out is not sys.stdout:
             out.detach()  # type: ignore[attr-defined]
+    return count
 
 
 def _utf8_text(stream: TextIO) -> TextIO:

@@ -316,29 +316,55 @@ def status(
     split_table(result.people, "Today (running timers included)")
 
 
+ENTRIES_SHOWN = 100  # rows the entries table shows without --limit
+
+
 def entries(
     who: WhoMany = None,
     category: CategoryOpt = None,
     from_: FromOpt = None,
     to: ToOpt = None,
+    by_day: Annotated[
+        bool,
+        typer.Option(
+            "--by-day",
+            help="Group the table under a line per day with the day's sales and marketing.",
+        ),
+    ] = False,
     limit: Annotated[
         int | None,
         typer.Option(
-            "--limit", "-l", min=1, metavar="N", help="At most N entries.", show_default=False
+            "--limit",
+            "-l",
+            min=1,
+            metavar="N",
+            help=f"At most N entries (the table: {ENTRIES_SHOWN} unless given; JSON and CSV: "
+            "all unless given).",
+            show_default=False,
         ),
     ] = None,
     fmt: Annotated[str, format_option(("table", "json", "csv"))] = "table",
 ) -> None:
     """List entries, newest first (default: the current week).
 
+    Every format streams, so memory stays flat however many entries match. The table
+    shows the newest --limit entries (default 100) and says how many more there are.
+
     \b
     Examples:
       smbalance entries
+      smbalance entries --by-day --who alice
       smbalance entries --who alice --from 2026-11-01 --to 2026-11-30
       smbalance entries --category marketing --format csv > marketing.csv
     """
     from smbalance.periods import week_of
 
+    if by_day and fmt != "table":
+        raise typer.BadParameter(
+            "--by-day groups the table; for each day's sums as data use "
+            f"`smbalance report --by day --format {fmt}`",
+            param_hint="'--by-day'",
+        )
     app = state()
     if from_ is None and to is None:
         week = week_of(app.now_dt, app.timezone, app.settings.week_start)
@@ -348,29 +374,69 @@ def entries(
     store = app.store()
     for name in who or []:
         store.require_person(name)
-    rows = store.entries(
-        people=who or (), category=category, start_utc=from_, end_utc=to, limit=limit
-    )
-    _print_entries(rows, fmt)
+    listing = {"people": who or (), "category": category, "start_utc": from_, "end_utc": to}
+    if fmt != "table":
+        from smbalance.cli.exchange import stream_to_stdout
+
+        stream_to_stdout(store.export_batches(newest_first=True, limit=limit, **listing), fmt)
+        return
+    _entries_table(store, listing, limit or ENTRIES_SHOWN, by_day=by_day)
 
 
-def _print_entries(rows, fmt: str) -> None:  # type: ignore[no-untyped-def]
-    if fmt == "json":
-        import json
+def _entries_table(store, listing: dict, shown: int, *, by_day: bool) -> None:  # type: ignore[no-untyped-def]
+    """The newest `shown` entries as a table (at most `shown` rows in memory), with how
+    many match in all; with `by_day`, each day's clipped sales and marketing."""
+    from smbalance.domain import EntryRecord, split_tags
+    from smbalance.render.tables import entries_table
 
-        from smbalance.exchange.shape import entry_dict
-
-        print(json.dumps([entry_dict(e) for e in rows], indent=2, ensure_ascii=False))
-    elif fmt == "csv":
-        from smbalance.exchange.shape import ENTRY_FIELDS, csv_writer, entry_csv_row
-
-        writer = csv_writer(sys.stdout)
-        writer.writerow(ENTRY_FIELDS)
-        writer.writerows(entry_csv_row(e) for e in rows)
+    app = state()
+    batches = store.export_batches(newest_first=True, limit=shown, iso_instants=False, **listing)
+    records = [
+        EntryRecord(entry_id, uid, person, kind, start, end, note, split_tags(tags))
+        for batch in batches
+        for uid, entry_id, person, kind, start, end, _seconds, note, tags in batch
+    ]
+    if len(records) < shown:
+        count, seconds = len(records), sum(entry.seconds for entry in records)
     else:
-        from smbalance.render.tables import entries_table
+        count, seconds = store.listing_totals(**listing)
+    days = _days(store, records, listing) if by_day else None
+    entries_table(records, app.format_instant, count=count, seconds=seconds, days=days)
 
-        entries_table(rows, state().format_instant)
+
+def _days(store, records, listing: dict) -> list[tuple[str, int, int, list]]:  # type: ignore[no-untyped-def]
+    """(local day, its sales, its marketing, its entries) for the days the entries start
+    on, newest first.  The sums are the whole day's (of the listed people and category),
+    entries clipped to the day as `report --by day` clips them, so a day the --limit
+    cuts off, or an entry across midnight, never makes a day's line wrong."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from smbalance.periods import day_of
+
+    app = state()
+    zone = ZoneInfo(app.timezone)
+    groups: dict[str, tuple[int, int, list]] = {}
+    for entry in records:
+        local = datetime.fromtimestamp(entry.start_utc, UTC).astimezone(zone).date().isoformat()
+        if local not in groups:
+            day = day_of(datetime.fromtimestamp(entry.start_utc, UTC), app.timezone)
+            groups[local] = (int(day.start.timestamp()), int(day.end.timestamp()), [])
+        groups[local][2].append(entry)
+    sums = store.period_splits(
+        [(low, high) for low, high, _ in groups.values()],
+        listing["people"],
+        category=listing["category"],
+    )
+    return [
+        (
+            local,
+            sum(split.sales_seconds for split in splits),
+            sum(split.marketing_seconds for split in splits),
+            listed,
+        )
+        for (local, (_low, _high, listed)), splits in zip(groups.items(), sums, strict=True)
+    ]
 
 
 def edit(

@@ -159,14 +159,45 @@ def _without_note(entry: EntryRecord) -> EntryRecord:
     return replace(entry, note="", tags=[])
 
 
-def entries_table(entries: Sequence[EntryRecord], fmt: Fmt, *, title: str | None = None) -> None:
-    total = sum(entry.seconds for entry in entries)
+Day = tuple[str, int, int, Sequence[EntryRecord]]  # (date, sales, marketing, its entries)
+
+
+def entries_table(
+    entries: Sequence[EntryRecord],
+    fmt: Fmt,
+    *,
+    count: int | None = None,
+    seconds: int | None = None,
+    days: Sequence[Day] | None = None,
+) -> None:
+    """The entries, and a footer with `count` and `seconds` of all that match (the
+    table may show fewer: it says how many more).  With `days`, each day's entries
+    under a line with the day's time, sales and marketing."""
+    from datetime import date
+
+    count = len(entries) if count is None else count
+    seconds = sum(entry.seconds for entry in entries) if seconds is None else seconds
     out = console()
     if not entries:
         out.print("No entries in this period.")
         return
-    out.print(entries_layout(entries, fmt, out.width, title=title))
-    out.print(f"{plural(len(entries), 'entry')}, {format_duration(total)} in all")
+    if days is None:
+        out.print(entries_layout(entries, fmt, out.width))
+    for index, (day, sales, marketing, listed) in enumerate(days or ()):
+        heading = (
+            f"{date.fromisoformat(day):%a} {day}  {format_duration(sales + marketing)}: "
+            f"sales {format_duration(sales)}, marketing {format_duration(marketing)}"
+        )
+        if index:
+            out.print()
+        out.print(entries_layout(listed, fmt, out.width, title=heading))
+    summary = f"{plural(count, 'entry')}, {format_duration(seconds)} in all"
+    if count > len(entries):
+        summary += (
+            f"; showing the newest {len(entries)}, {count - len(entries)} more "
+            f"(--limit {count} shows them all, --format csv lists them)"
+        )
+    out.print(summary)
 
 
 def timers_table(timers: Sequence[TimerRecord], now: int, fmt: Fmt) -> None:

@@ -22,6 +22,7 @@ from smbalance.domain import plural
 from smbalance.errors import ImportFailed
 from smbalance.models import entry_t, person_t, timer_t
 from smbalance.store.base import ChangeContext
+from smbalance.store.entries import overlapping_from
 from smbalance.store.people import PeopleMixin
 
 if TYPE_CHECKING:
@@ -82,41 +83,67 @@ class BulkMixin(PeopleMixin):
         self,
         *,
         people: Sequence[str] = (),
+        category: str | None = None,
         start_utc: int | None = None,
         end_utc: int | None = None,
+        newest_first: bool = False,
+        limit: int | None = None,
+        iso_instants: bool = True,
         batch_size: int = EXPORT_BATCH,
     ) -> Iterator[list[Sequence[Any]]]:
-        """Entries overlapping [start_utc, end_utc), oldest first, in lists of tuples.
+        """Entries overlapping [start_utc, end_utc), oldest first (or newest), in lists
+        of tuples: `export` and `entries` in every format.
 
-        Each tuple is in `ENTRY_FIELDS` order (start and end as ISO text, tags as the
-        stored space-joined string).  Entries are not clipped to the period.  The query
-        runs on a streaming cursor, so only one batch is in memory at a time.
+        Each tuple is in `ENTRY_FIELDS` order (start and end as ISO text, or as epoch
+        seconds without `iso_instants`; tags as the stored space-joined string).
+        Entries are not clipped to the period.  The query runs on a streaming cursor,
+        so only one batch is in memory at a time.
         """
+        instants = (
+            (
+                _iso_z_sql(self.dialect, entry_t.c.start_utc),
+                _iso_z_sql(self.dialect, entry_t.c.end_utc),
+            )
+            if iso_instants
+            else (entry_t.c.start_utc, entry_t.c.end_utc)
+        )
         query = select(
             entry_t.c.uid,
             entry_t.c.id,
             person_t.c.name,
             entry_t.c.category,
-            _iso_z_sql(self.dialect, entry_t.c.start_utc),
-            _iso_z_sql(self.dialect, entry_t.c.end_utc),
+            *instants,
             entry_t.c.seconds,
             entry_t.c.note,
             entry_t.c.tags,
         ).join(person_t, person_t.c.id == entry_t.c.person_id)
-        if people:
-            query = query.where(person_t.c.name.in_(list(people)))
-        if end_utc is not None:
-            query = query.where(entry_t.c.start_utc < end_utc)
-        query = query.order_by(entry_t.c.start_utc, entry_t.c.id)
+        if newest_first:
+            query = query.order_by(entry_t.c.start_utc.desc(), entry_t.c.id.desc())
+        else:
+            query = query.order_by(entry_t.c.start_utc, entry_t.c.id)
+        if limit is not None:
+            query = query.limit(limit)
         with self.read() as conn:
-            if start_utc is not None:
-                # No entry is longer than MAX(seconds): that bounds the index range.
-                longest = conn.execute(select(func.max(entry_t.c.seconds))).scalar() or 0
-                query = query.where(
-                    entry_t.c.end_utc > start_utc, entry_t.c.start_utc > start_utc - longest - 1
-                )
+            query = query.where(*_listing(conn, people, category, start_utc, end_utc))
             streaming = conn.execution_options(stream_results=True, yield_per=batch_size)
             yield from streaming.execute(query).partitions()
+
+    def listing_totals(
+        self,
+        *,
+        people: Sequence[str] = (),
+        category: str | None = None,
+        start_utc: int | None = None,
+        end_utc: int | None = None,
+    ) -> tuple[int, int]:
+        """How many entries `export_batches` would list, and their (unclipped) seconds."""
+        query = select(func.count(), func.coalesce(func.sum(entry_t.c.seconds), 0)).select_from(
+            entry_t.join(person_t, person_t.c.id == entry_t.c.person_id)
+        )
+        with self.read() as conn:
+            query = query.where(*_listing(conn, people, category, start_utc, end_utc))
+            count, seconds = conn.execute(query).one()
+        return int(count), int(seconds)
 
     # ---- import --------------------------------------------------------------------------
 
@@ -266,6 +293,26 @@ def _iso(epoch: int) -> str:
     from smbalance.exchange.shape import iso_z
 
     return iso_z(epoch)
+
+
+def _listing(
+    conn: Connection,
+    people: Sequence[str],
+    category: str | None,
+    start_utc: int | None,
+    end_utc: int | None,
+) -> list[ColumnElement[bool]]:
+    """The conditions of a listing: who, which category, overlapping [start, end)."""
+    conditions: list[ColumnElement[bool]] = []
+    if people:
+        conditions.append(person_t.c.name.in_(list(people)))
+    if category is not None:
+        conditions.append(entry_t.c.category == category)
+    if end_utc is not None:
+        conditions.append(entry_t.c.start_utc < end_utc)
+    if start_utc is not None:
+        conditions += overlapping_from(conn, start_utc)
+    return conditions
 
 
 def _chunks(values: Sequence[Any], size: int = LOOKUP_BATCH) -> Iterator[Sequence[Any]]:
