@@ -213,6 +213,9 @@ def test_undo_reverts_only_the_callers_own_change(server: Server) -> None:
     assert left == [("bob",)]
     actors = server.sql(alice, "SELECT command, actor, undone FROM change ORDER BY id")
     assert actors == [("log", alice, True), ("log", bob, False)]
+    # Without a team, everyone reads the whole journal.
+    journal = json.loads(ok(as_bob("db", "log", "--format", "json")).stdout)
+    assert [(c["actor"], c["undone"]) for c in journal] == [(bob, False), (alice, True)]
     again = as_alice("undo")
     assert again.exit_code == 1
     assert again.stderr.startswith("Error: nothing to undo") and again.stderr.count("\n") == 1
@@ -234,6 +237,8 @@ def test_plain_sql_as_a_member_is_held_to_the_same_rules(team: Team) -> None:
     import psycopg
     from psycopg.errors import InsufficientPrivilege
 
+    ok(team.cli(team.alice)("log", "marketing", "2h", "--who", "alice"))
+    ok(team.cli(team.alice)("undo"))
     ok(team.cli(team.alice)("log", "marketing", "1h", "--who", "alice"))
     ok(team.cli(team.bob)("log", "sales", "--start", "09:00", "--end", "10:00", "--who", "bob"))
     ok(team.cli(team.bob)("start", "sales", "--who", "bob", "--at", "13:00"))
@@ -256,6 +261,8 @@ def test_plain_sql_as_a_member_is_held_to_the_same_rules(team: Team) -> None:
         ("DELETE FROM change", ()),
         ("TRUNCATE change, change_row", ()),
         ("UPDATE change SET actor = %s", (team.bob,)),
+        ("UPDATE change SET undone = false", ()),  # her undone log stays undone
+        ("UPDATE change SET summary = 'nothing happened'", ()),
         ("INSERT INTO change (at_utc, command, summary, undone, actor)"
          " VALUES (1, 'log', 'forged', false, %s)", (team.bob,)),
         ("ALTER TABLE entry DISABLE ROW LEVEL SECURITY", ()),
@@ -374,9 +381,9 @@ def test_passwords_are_set_hashed_and_never_shown(team: Team, tmp_path) -> None:
     team.sql("postgres", f'DROP ROLE "{carol}"')
     secret = f"s3cret-{uuid.uuid4().hex}"
     asked = team.cli(team.boss)(
-        "team", "add", "carol", "--login", carol, input=f"{secret}\n{secret}\n"
+        "team", "add", "carol", "--login", carol, "--owner", input=f"{secret}\n{secret}\n"
     )
-    ok(asked)
+    assert f"{carol} is an owner" in ok(asked).stdout
     assert secret not in asked.stdout + asked.stderr
 
     # The real program: the password travels on stdin only, never in argv (ps), output

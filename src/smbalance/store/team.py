@@ -144,6 +144,31 @@ _MEMBER_WRITES = (
 )
 
 
+# Column grants let a member set `summary` (at the end of their command) and `undone`
+# (their undo) on their own changes; this keeps that from rewriting history: a summary
+# only in the transaction that made the change, and an undone change stays undone.
+_JOURNAL_GUARD = """
+CREATE OR REPLACE FUNCTION smb_journal_guard() RETURNS trigger LANGUAGE plpgsql AS $guard$
+BEGIN
+    IF pg_has_role(current_user, {owner}, 'MEMBER') THEN
+        RETURN NEW;
+    END IF;
+    IF OLD.undone AND NOT NEW.undone THEN
+        RAISE EXCEPTION 'permission denied for table change: an undone change stays undone'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF NEW.summary IS DISTINCT FROM OLD.summary AND NOT EXISTS (
+        SELECT 1 FROM change WHERE id = OLD.id AND xmin = pg_current_xact_id()::xid
+    ) THEN
+        RAISE EXCEPTION 'permission denied for table change: a change is not reworded later'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END
+$guard$
+"""
+
+
 class TeamMixin(PeopleMixin):
     # ---- reading -------------------------------------------------------------------
 
@@ -283,6 +308,15 @@ class TeamMixin(PeopleMixin):
                     if check is not None:
                         sql += f" WITH CHECK ({check})"
                     conn.execute(text(sql))
+            conn.execute(text(_JOURNAL_GUARD.format(owner=quote_literal(groups.owner))))
+            conn.execute(text(f"ALTER FUNCTION smb_journal_guard() OWNER TO {owner}"))
+            conn.execute(text("DROP TRIGGER IF EXISTS smb_journal_guard ON change"))
+            conn.execute(
+                text(
+                    "CREATE TRIGGER smb_journal_guard BEFORE UPDATE ON change"
+                    " FOR EACH ROW EXECUTE FUNCTION smb_journal_guard()"
+                )
+            )
             if existing is None:
                 conn.execute(
                     text("INSERT INTO team (id, owner_group, member_group) VALUES (1, :o, :m)"),
