@@ -8,10 +8,14 @@ import io
 import json
 from datetime import UTC, datetime
 
+import pytest
+
 from conftest import NOW, NOW_EPOCH, TZ
 from smbalance.config import PolicyConfig
 from smbalance.periods import Period, day_of, week_of
+from smbalance.policy import PersonSplit
 from smbalance.report import UNTAGGED, build_report, report_dict
+from smbalance.timeparse import format_duration
 
 H = 3600
 POLICY = PolicyConfig()
@@ -206,3 +210,28 @@ def test_report_by_refuses_an_unknown_breakdown(cli) -> None:  # type: ignore[no
     result = cli("report --by week")
     assert result.exit_code == 2
     assert "is not a breakdown; use day or tag" in result.stderr
+
+
+@pytest.mark.parametrize("width", [40, 60, 80, 120])
+def test_the_breakdown_table_never_cuts_a_value(width: int) -> None:
+    from rich.console import Console
+
+    from smbalance.render.report import print_report
+    from smbalance.report import BreakdownRow, Report
+
+    period = week_of(NOW, TZ)
+    rows = [
+        BreakdownRow("customer-acme-renewal", "alexandra-marketing", 110 * H + 30 * 60, 29 * H),
+        BreakdownRow("customer-acme-renewal", "bob", 78 * H, 0),
+        BreakdownRow(UNTAGGED, "bob", 0, 3 * H + 5 * 60),
+    ]
+    team = PersonSplit("team", "both", 0, 25, 0, 0)
+    report = Report(period, "this week", [], team, [], [], POLICY, by="tag", breakdown=rows)
+    out = Console(width=width, file=io.StringIO(), record=True, no_color=True)
+    print_report(report, out)
+    text = out.export_text()
+    assert "…" not in text and max(len(line) for line in text.splitlines()) <= width, text
+    found = set(text.split())
+    for row in rows:
+        assert {row.key, row.person} <= found, text
+        assert {format_duration(row.sales_seconds), format_duration(row.marketing_seconds)} <= found

@@ -273,7 +273,7 @@ def _render(out: Console, report: Report) -> None:
     if report.people:
         for part in _people_section(out, report):
             out.print(part)
-    breakdown = breakdown_table(report)
+    breakdown = breakdown_table(report, width)
     if breakdown is not None:
         out.print()
         out.print(breakdown)
