@@ -253,3 +253,14 @@ def _foreign_keys(schema, table: str) -> set[tuple[str, str, str]]:  # type: ign
 
 def _uniques(schema, table: str) -> set[tuple[str, ...]]:  # type: ignore[no-untyped-def]
     return {tuple(u["column_names"]) for u in schema.get_unique_constraints(table)}
+
+
+def test_the_store_queries_know_the_models_columns() -> None:
+    """The column lists the SQL text and the undo journal use are the models' own."""
+    from smbalance.models import metadata
+    from smbalance.store.sql import COLUMNS, KEYS
+
+    for table, columns in COLUMNS.items():
+        model = metadata.tables[table]
+        assert tuple(column.name for column in model.columns) == columns
+        assert [column.name for column in model.primary_key.columns] == [KEYS[table]]

@@ -71,14 +71,17 @@ def bulk_mode(db: str, rows: int, go: float | None) -> None:
     """ROWS entries of one person in a single change, like `import` of a big file."""
     import uuid
 
-    from sqlalchemy import insert
-
-    from smbalance.models import entry_t
     from smbalance.store import open_store
+
+    insert = (
+        "INSERT INTO entry (uid, person_id, category, start_utc, end_utc, seconds, note, tags,"
+        " created_utc, updated_utc, change_id) VALUES (:uid, :person_id, :category,"
+        " :start_utc, :end_utc, :seconds, :note, :tags, :created_utc, :updated_utc, :change_id)"
+    )
 
     store = open_store(db)
     wait_for(go)
-    with store.change("import") as ctx:
+    with store._change("import") as ctx:
         person, _ = store._ensure_person(ctx, BULK_PERSON)
         batch = []
         for n in range(rows):
@@ -99,10 +102,10 @@ def bulk_mode(db: str, rows: int, go: float | None) -> None:
                 }
             )
             if len(batch) == 5000:
-                ctx.conn.execute(insert(entry_t), batch)
+                ctx.conn.run_many(insert, batch)
                 batch = []
         if batch:
-            ctx.conn.execute(insert(entry_t), batch)
+            ctx.conn.run_many(insert, batch)
     store.close()
     print("committed", flush=True)
 

@@ -108,8 +108,11 @@ class AppState:
         if self._store is None:
             from smbalance.store import open_store
 
-            store = open_store(target if target is not None else self.settings.db, clock=self.clock)
-            store.format_instant = self.format_instant  # type: ignore[method-assign]
+            store = open_store(
+                target if target is not None else self.settings.db,
+                clock=self.clock,
+                format_instant=self.format_instant,
+            )
             if store.created:
                 self._on_success.append(f"Created a new store at {store.where}")
             migration = store.migration

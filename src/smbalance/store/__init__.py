@@ -3,27 +3,34 @@
 `open_store` finds the database (a SQLite file or a PostgreSQL URL), creates it on first
 use, migrates it when it is older than this version, and returns a `Store`.  Nothing in
 here knows about the CLI.
+
+The common case, an existing SQLite file at the current schema, is recognised with one
+query through the standard library's `sqlite3` and never imports SQLAlchemy; anything
+else (a new file, an old or newer store, PostgreSQL) takes the full path in `opening`.
+Either way the queries are the same SQL text (see `store.sql`).
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-
-from sqlalchemy.exc import SQLAlchemyError
+from typing import TYPE_CHECKING
 
 from smbalance.errors import SmbalanceError, StoreError
-from smbalance.store import opening
 from smbalance.store.aggregate import AggregateMixin
-from smbalance.store.base import Clock, system_clock
+from smbalance.store.base import Clock, Formatter, system_clock, utc_instant
 from smbalance.store.bulk import BulkMixin
 from smbalance.store.demo import DemoMixin
 from smbalance.store.entries import EntriesMixin
 from smbalance.store.maintenance import MaintenanceMixin
+from smbalance.store.sql import SqliteDatabase, current_sqlite
 from smbalance.store.team import TeamMixin
 from smbalance.store.undo import Reverted, UndoMixin
 
 __all__ = ["Reverted", "Store", "StoreError", "open_store"]
+
+if TYPE_CHECKING:
+    from smbalance.store.opening import Migration
 
 
 class Store(
@@ -32,7 +39,7 @@ class Store(
     """One smbalance database. Use `open_store` to get one."""
 
     created: bool = False  # True when this open created the SQLite file
-    migration: opening.Migration | None = None  # what this open migrated, if anything
+    migration: Migration | None = None  # what this open migrated, if anything
 
 
 def open_store(
@@ -40,18 +47,52 @@ def open_store(
     *,
     default_path: Path | None = None,
     clock: Clock = system_clock,
+    format_instant: Formatter = utc_instant,
     migrate: bool = True,
+    through_sqlalchemy: bool = False,
 ) -> Store:
     """Open (creating and migrating as needed) the store `target` names.
 
     `target` is a file path or an SQLAlchemy URL; None means `default_path`, whose
-    directory is created private (0700).
+    directory is created private (0700).  `format_instant` shows instants in messages.
+    `through_sqlalchemy` runs a SQLite store's queries through SQLAlchemy instead of
+    `sqlite3` (the differential test compares the two).
     """
     if target is None and default_path is None:
         # Only now: finding the default needs platformdirs, which `--db` runs never do.
         from smbalance.config import default_db_path
 
         default_path = default_db_path()
+    path = _plain_path(target, default_path)
+    if path is not None and not through_sqlalchemy and path.is_file():
+        db = current_sqlite(str(path))
+        if db is not None:
+            return Store(db, where=str(path), path=path, clock=clock, format_instant=format_instant)
+    return _open_full(target, default_path, clock, format_instant, migrate, through_sqlalchemy)
+
+
+def _plain_path(target: str | os.PathLike[str] | None, default_path: Path | None) -> Path | None:
+    """The SQLite file a plain path names (as `opening.resolve_url` reads it); None for URLs."""
+    if target is None:
+        return default_path
+    raw = os.fspath(target)
+    return None if "://" in raw else Path(raw).expanduser().resolve()
+
+
+def _open_full(
+    target: str | os.PathLike[str] | None,
+    default_path: Path | None,
+    clock: Clock,
+    format_instant: Formatter,
+    migrate: bool,
+    through_sqlalchemy: bool,
+) -> Store:
+    """Create, migrate or refuse, through SQLAlchemy (and Alembic when migrating)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from smbalance.store import opening
+    from smbalance.store.engine import EngineDatabase
+
     url = opening.resolve_url(target, default_path or Path())
     where = opening.describe(url)
     path = opening.sqlite_path(url)
@@ -61,28 +102,36 @@ def open_store(
             path, private_dir=target is None, create=not opening.read_only(url)
         )
     engine = opening.make_engine(url)
-    store = Store(engine, url, clock=clock)
-    store.created = created
     try:
-        _migrate(store, path, migrate=migrate)
+        migration = _migrate(engine, where, path, migrate=migrate)
     except SmbalanceError:
         engine.dispose()
         raise
     except SQLAlchemyError as exc:
         engine.dispose()
         raise opening.translate(exc, where) from None
+    if path is not None and not through_sqlalchemy:
+        engine.dispose()
+        database, uri = opening.sqlite_database(url)
+        db: object = SqliteDatabase(database, uri=uri)
+    else:
+        db = EngineDatabase(engine)
+    store = Store(db, where=where, path=path, clock=clock, format_instant=format_instant)  # type: ignore[arg-type]
+    store.created = created
+    store.migration = migration
     return store
 
 
-def _migrate(store: Store, path: Path | None, *, migrate: bool) -> None:
-    engine = store.engine
+def _migrate(engine, where: str, path: Path | None, *, migrate: bool) -> Migration | None:  # type: ignore[no-untyped-def]
+    from smbalance.store import opening
+
     with engine.connect() as conn:
         revision = opening.current_revision(conn)
-    opening.check_revision(revision, store.where)
+    opening.check_revision(revision, where)
     if path is not None:
         opening.enable_wal(engine)
     if revision == opening.SCHEMA_HEAD:
-        return
+        return None
     if not migrate:
-        raise StoreError(f"{store.where} needs migrating; run `smbalance db migrate`")
-    store.migration = opening.upgrade(engine, path)
+        raise StoreError(f"{where} needs migrating; run `smbalance db migrate`")
+    return opening.upgrade(engine, path)

@@ -2,24 +2,23 @@
 
 Clipping is `LEAST(end, period_end) - GREATEST(start, period_start)`, written as CASE
 expressions so SQLite and PostgreSQL evaluate the same SQL.  An entry overlapping a
-period must start after `period_start - MAX(seconds)`, and `MAX(seconds)` is one index
-probe, so a week's report reads an index range, not ten years of history.
+period must start after `period_start - MAX(seconds)` (`base.overlapping`), and
+`MAX(seconds)` is one index probe, so a week's report reads an index range, not ten
+years of history.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-from sqlalchemy import and_, case, func, literal, null, select, union_all
-from sqlalchemy.engine import Connection
-from sqlalchemy.sql.elements import ColumnElement
+from typing import Any
 
 from smbalance.domain import SalesMarketingSeconds
-from smbalance.models import entry_t, person_t
-from smbalance.store.base import StoreBase
+from smbalance.store.base import StoreBase, longest_entry, overlapping
+from smbalance.store.sql import Conn, in_list
 
 UNION_LIMIT = 400  # periods per statement; SQLite's compound SELECT limit is 500
+BY_PERSON = "JOIN person ON person.id = entry.person_id"
 
 
 @dataclass(frozen=True)
@@ -31,44 +30,44 @@ class Split(SalesMarketingSeconds):
     marketing_seconds: int = 0
 
 
-def clipped_seconds(start: int | None, end: int | None) -> ColumnElement[int]:
+def clipped_seconds(
+    start: int | None, end: int | None, params: dict[str, Any], tag: str = ""
+) -> str:
     """Seconds of an entry inside [start, end) (None: unbounded), as portable SQL."""
-    s, e = entry_t.c.start_utc, entry_t.c.end_utc
     if start is None and end is None:
-        return entry_t.c.seconds
-    clipped_end = e if end is None else case((e < end, e), else_=literal(end))
-    clipped_start = s if start is None else case((s > start, s), else_=literal(start))
-    return clipped_end - clipped_start
+        return "entry.seconds"
+    clipped_end = "entry.end_utc"
+    if end is not None:
+        params[f"clip_end{tag}"] = end
+        clipped_end = (
+            f"CASE WHEN entry.end_utc < :clip_end{tag} THEN entry.end_utc ELSE :clip_end{tag} END"
+        )
+    clipped_start = "entry.start_utc"
+    if start is not None:
+        params[f"clip_start{tag}"] = start
+        clipped_start = (
+            f"CASE WHEN entry.start_utc > :clip_start{tag} THEN entry.start_utc"
+            f" ELSE :clip_start{tag} END"
+        )
+    return f"{clipped_end} - {clipped_start}"
 
 
 class AggregateMixin(StoreBase):
-    def longest_entry(self, conn: Connection) -> int:
-        return conn.execute(select(func.max(entry_t.c.seconds))).scalar() or 0
-
-    def overlapping(self, start: int | None, end: int | None, longest: int) -> ColumnElement[bool]:
-        """Entries that overlap [start, end), with a lower bound the start index can use."""
-        conditions = []
-        if end is not None:
-            conditions.append(entry_t.c.start_utc < end)
-        if start is not None:
-            conditions += [entry_t.c.end_utc > start, entry_t.c.start_utc > start - longest - 1]
-        return and_(True, *conditions)
-
     def splits(self, start: int | None, end: int | None, people: Sequence[str] = ()) -> list[Split]:
         """Per person with time in [start, end): clipped sales and marketing seconds."""
-        with self.read() as conn:
-            longest = self.longest_entry(conn)
-            start, end = self._unclipped_if_all(conn, start, end)
-            seconds = clipped_seconds(start, end)
-            query = (
-                select(person_t.c.name, entry_t.c.category, func.sum(seconds))
-                .join(person_t, person_t.c.id == entry_t.c.person_id)
-                .where(self.overlapping(start, end, longest))
-                .group_by(person_t.c.name, entry_t.c.category)
-            )
+        with self._read() as conn:
+            longest = longest_entry(conn)
+            start, end = _unclipped_if_all(conn, start, end)
+            params: dict[str, Any] = {}
+            seconds = clipped_seconds(start, end, params)
+            where = overlapping(start, end, longest, params)
             if people:
-                query = query.where(person_t.c.name.in_(list(people)))
-            rows = conn.execute(query).all()
+                where += f" AND person.name IN {in_list('person', people, params)}"
+            rows = conn.rows(
+                f"SELECT person.name, entry.category, SUM({seconds}) FROM entry {BY_PERSON}"
+                f" WHERE {where} GROUP BY person.name, entry.category",
+                params,
+            )
         totals: dict[str, dict[str, int]] = {}
         for name, category, total in rows:
             totals.setdefault(name, {})[category] = int(total)
@@ -117,35 +116,34 @@ class AggregateMixin(StoreBase):
         """(slot, person or None, category, clipped seconds) for each period of `bounds`."""
         if not bounds:
             return []
-        with self.read() as conn:
-            longest = self.longest_entry(conn)
-            parts = []
-            for index, (start, end) in enumerate(bounds):
-                who = person_t.c.name if by_person else null().label("name")
-                part = (
-                    select(
-                        literal(index).label("slot"),
-                        who,
-                        entry_t.c.category,
-                        func.sum(clipped_seconds(start, end)).label("seconds"),
-                    )
-                    .where(self.overlapping(start, end, longest))
-                    .group_by(*([person_t.c.name] if by_person else []), entry_t.c.category)
-                )
-                if by_person or people:
-                    part = part.join(person_t, person_t.c.id == entry_t.c.person_id)
-                if people:
-                    part = part.where(person_t.c.name.in_(list(people)))
-                if category is not None:
-                    part = part.where(entry_t.c.category == category)
-                parts.append(part)
+        rows: list[tuple[Any, ...]] = []
+        who = "person.name" if by_person else "NULL"
+        group = "person.name, entry.category" if by_person else "entry.category"
+        join = f" {BY_PERSON}" if by_person or people else ""
+        with self._read() as conn:
+            longest = longest_entry(conn)
             # SQLite refuses a compound SELECT of more than 500 terms, and ten years of
             # weekly trend is 520: long series go in a few statements, one snapshot.
-            rows = [
-                row
-                for first in range(0, len(parts), UNION_LIMIT)
-                for row in conn.execute(union_all(*parts[first : first + UNION_LIMIT]))
-            ]
+            for first in range(0, len(bounds), UNION_LIMIT):
+                params: dict[str, Any] = {}
+                also = ""
+                if people:
+                    also += f" AND person.name IN {in_list('person', people, params)}"
+                if category is not None:
+                    also += " AND entry.category = :category"
+                    params["category"] = category
+                parts = []
+                for index in range(first, min(first + UNION_LIMIT, len(bounds))):
+                    start, end = bounds[index]
+                    tag = f"_{index}"
+                    seconds = clipped_seconds(start, end, params, tag)
+                    where = overlapping(start, end, longest, params, tag)
+                    parts.append(
+                        f"SELECT {index} AS slot, {who} AS name, entry.category,"
+                        f" SUM({seconds}) AS seconds FROM entry{join} WHERE {where}{also}"
+                        f" GROUP BY {group}"
+                    )
+                rows += conn.rows(" UNION ALL ".join(parts), params)
         return [(int(slot), name, kind, int(seconds)) for slot, name, kind, seconds in rows]
 
     def tag_splits(
@@ -158,69 +156,67 @@ class AggregateMixin(StoreBase):
         reuse a handful of tag sets) with the same clipping and index range as `splits`,
         and each combination's sums are then added to each of its tags, exactly.
         """
-        with self.read() as conn:
-            longest = self.longest_entry(conn)
-            start, end = self._unclipped_if_all(conn, start, end)
-            query = (
-                select(
-                    person_t.c.name,
-                    entry_t.c.tags,
-                    entry_t.c.category,
-                    func.sum(clipped_seconds(start, end)),
-                )
-                .join(person_t, person_t.c.id == entry_t.c.person_id)
-                .where(self.overlapping(start, end, longest))
-                .group_by(person_t.c.name, entry_t.c.tags, entry_t.c.category)
-            )
+        with self._read() as conn:
+            longest = longest_entry(conn)
+            start, end = _unclipped_if_all(conn, start, end)
+            params: dict[str, Any] = {}
+            seconds = clipped_seconds(start, end, params)
+            where = overlapping(start, end, longest, params)
             if people:
-                query = query.where(person_t.c.name.in_(list(people)))
-            rows = conn.execute(query).all()
+                where += f" AND person.name IN {in_list('person', people, params)}"
+            rows = conn.rows(
+                f"SELECT person.name, entry.tags, entry.category, SUM({seconds})"
+                f" FROM entry {BY_PERSON} WHERE {where}"
+                " GROUP BY person.name, entry.tags, entry.category",
+                params,
+            )
         totals: dict[str | None, dict[str, list[int]]] = {}
-        for name, tags, category, seconds in rows:
+        for name, tags, category, total in rows:
             # dict.fromkeys: a tag written twice in one (imported) entry still counts once.
             for tag in dict.fromkeys((tags or "").split()) or (None,):
                 by_person = totals.setdefault(tag, {}).setdefault(name, [0, 0])
-                by_person[0 if category == "sales" else 1] += int(seconds)
+                by_person[0 if category == "sales" else 1] += int(total)
         return {
             tag: [Split(name, sales, marketing) for name, (sales, marketing) in sorted(by.items())]
             for tag, by in totals.items()
         }
 
-    def _unclipped_if_all(
-        self, conn: Connection, start: int | None, end: int | None
-    ) -> tuple[int | None, int | None]:
-        """Drop the bounds that hold all of history (report --all): summing the stored
-        seconds is much cheaper than two CASEs per row."""
-        span = self._time_span(conn)
-        if span is not None and start is not None and start <= span[0]:
-            start = None
-        if span is not None and end is not None and end >= span[1]:
-            end = None
-        return start, end
-
     def time_span(self, people: Sequence[str] = ()) -> tuple[int, int] | None:
         """The first start and the last end of all entries (of `people`), or None."""
-        with self.read() as conn:
-            return self._time_span(conn, people)
+        with self._read() as conn:
+            return _time_span(conn, people)
 
-    @staticmethod
-    def _time_span(conn: Connection, people: Sequence[str] = ()) -> tuple[int, int] | None:
-        query = select(func.min(entry_t.c.start_utc), func.max(entry_t.c.end_utc))
-        if people:
-            query = query.join(person_t, person_t.c.id == entry_t.c.person_id).where(
-                person_t.c.name.in_(list(people))
-            )
-        else:
-            # MIN and MAX together in one SELECT make SQLite scan the table (0.13 s at
-            # 1M entries); apart, MIN(start) is one index probe and the last end is
-            # among the entries starting after MAX(start) - MAX(seconds): an index range.
-            latest = select(func.max(entry_t.c.start_utc)).scalar_subquery()
-            longest = select(func.max(entry_t.c.seconds)).scalar_subquery()
-            query = select(
-                select(func.min(entry_t.c.start_utc)).scalar_subquery(),
-                select(func.max(entry_t.c.end_utc))
-                .where(entry_t.c.start_utc >= latest - longest)
-                .scalar_subquery(),
-            )
-        first, last = conn.execute(query).one()
-        return None if first is None else (int(first), int(last))
+
+def _unclipped_if_all(
+    conn: Conn, start: int | None, end: int | None
+) -> tuple[int | None, int | None]:
+    """Drop the bounds that hold all of history (report --all): summing the stored
+    seconds is much cheaper than two CASEs per row."""
+    span = _time_span(conn)
+    if span is not None and start is not None and start <= span[0]:
+        start = None
+    if span is not None and end is not None and end >= span[1]:
+        end = None
+    return start, end
+
+
+def _time_span(conn: Conn, people: Sequence[str] = ()) -> tuple[int, int] | None:
+    if people:
+        params: dict[str, Any] = {}
+        row = conn.first(
+            f"SELECT MIN(entry.start_utc), MAX(entry.end_utc) FROM entry {BY_PERSON}"
+            f" WHERE person.name IN {in_list('person', people, params)}",
+            params,
+        )
+    else:
+        # MIN and MAX together in one SELECT make SQLite scan the table (0.13 s at
+        # 1M entries); apart, MIN(start) is one index probe and the last end is
+        # among the entries starting after MAX(start) - MAX(seconds): an index range.
+        row = conn.first(
+            "SELECT (SELECT MIN(start_utc) FROM entry), (SELECT MAX(end_utc) FROM entry"
+            " WHERE start_utc >= (SELECT MAX(start_utc) FROM entry)"
+            " - (SELECT MAX(seconds) FROM entry))"
+        )
+    assert row is not None
+    first, last = row
+    return None if first is None else (int(first), int(last))

@@ -1,9 +1,9 @@
-"""The store's foundation: the engine, the clock, transactions and the change journal.
+"""The store's foundation: transactions, the change journal, and the overlap predicate.
 
-Every write happens inside `Store.change(...)`: one transaction that holds the write
-lock (SQLite ``BEGIN IMMEDIATE``) or the affected people's row locks (PostgreSQL
+Every write happens inside `StoreBase._change(...)`: one transaction that holds the
+write lock (SQLite ``BEGIN IMMEDIATE``) or the affected people's row locks (PostgreSQL
 ``SELECT … FOR UPDATE``), records what it touched for `undo`, and either commits all
-of it or none.
+of it or none.  Queries are SQL text run through `store.sql`'s connection interface.
 """
 
 from __future__ import annotations
@@ -12,22 +12,14 @@ import json
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.engine import URL, Connection, Engine
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.sql.elements import ColumnElement
-
 from smbalance.errors import SmbalanceError
-from smbalance.models import change_row_t, change_t, entry_t, person_t, timer_t
-from smbalance.store.opening import describe, translate
+from smbalance.store.sql import COLUMNS, KEYS, Conn, Database, IntegrityError, for_update, translate
 
 Clock = Callable[[], int]
-
-TABLES = {"person": person_t, "entry": entry_t, "timer": timer_t}
-KEYS = {"person": "id", "entry": "id", "timer": "person_id"}
+Formatter = Callable[[int], str]
 
 
 def system_clock() -> int:
@@ -44,42 +36,71 @@ def local_user() -> str:
         return ""
 
 
-@dataclass
+def actor_sql(conn: Conn, params: dict[str, Any]) -> str:
+    """Who the journal credits with a change, as SQL: the database role on PostgreSQL
+    (CURRENT_USER, which row-level security checks too), the file's one user on SQLite."""
+    if conn.dialect == "postgresql":
+        return "CURRENT_USER"
+    params["actor"] = local_user()
+    return ":actor"
+
+
+def utc_instant(epoch: int) -> str:
+    """How messages show an instant unless `open_store` is given a local formatter."""
+    from datetime import UTC, datetime
+
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
 class ChangeContext:
     """The open transaction of one mutating command."""
 
-    conn: Connection
-    change_id: int
-    now: int
-    summary: list[str] = field(default_factory=list)
+    __slots__ = ("change_id", "conn", "now", "summary")
+
+    def __init__(self, conn: Conn, change_id: int, now: int) -> None:
+        self.conn = conn
+        self.change_id = change_id
+        self.now = now
+        self.summary: list[str] = []
 
     def before(self, table: str, row: dict[str, Any] | None, key: Any) -> None:
         """Record a row's state before this change touches it (None: it is new)."""
-        self.conn.execute(
-            insert(change_row_t).values(
-                change_id=self.change_id,
-                table_name=table,
-                row_key=str(key),
-                before=None if row is None else json.dumps(row),
-            )
+        self.conn.run(
+            "INSERT INTO change_row (change_id, table_name, row_key, before)"
+            " VALUES (:change_id, :table_name, :row_key, :before)",
+            {
+                "change_id": self.change_id,
+                "table_name": table,
+                "row_key": str(key),
+                "before": None if row is None else json.dumps(row),
+            },
         )
 
 
 class StoreBase:
-    """Owns the engine; the query mixins build on it."""
+    """Owns the database; the query mixins build on it and on nothing else."""
 
-    def __init__(self, engine: Engine, url: URL, *, clock: Clock = system_clock) -> None:
-        self.engine = engine
-        self.url = url
+    def __init__(
+        self,
+        db: Database,
+        *,
+        where: str,
+        path: Path | None = None,
+        clock: Clock = system_clock,
+        format_instant: Formatter = utc_instant,
+    ) -> None:
+        self._db = db
+        self.where = where  # how messages name the store (never with a password)
+        self.path = path  # the SQLite file, or None for PostgreSQL
         self.clock = clock
-        self.where = describe(url)
+        self.format_instant = format_instant  # messages show instants with this
 
     @property
     def dialect(self) -> str:
-        return self.engine.dialect.name
+        return self._db.dialect
 
     def close(self) -> None:
-        self.engine.dispose()
+        self._db.close()
 
     def __enter__(self) -> StoreBase:
         return self
@@ -88,116 +109,142 @@ class StoreBase:
         self.close()
 
     @contextmanager
-    def read(self) -> Iterator[Connection]:
+    def _read(self) -> Iterator[Conn]:
         """A read-only transaction."""
         try:
-            with self.engine.connect() as conn:
+            with self._db.transaction(write=False) as conn:
                 yield conn
-                conn.rollback()
         except SmbalanceError:
             raise
-        except SQLAlchemyError as exc:
-            raise self.translate(exc) from None
+        except self._db.errors as exc:
+            raise self._translate(exc) from None
 
     @contextmanager
-    def write(self) -> Iterator[Connection]:
+    def _write(self) -> Iterator[Conn]:
         """A write transaction that holds the write lock from its first statement."""
         try:
-            with self.engine.connect().execution_options(smb_write=True) as conn, conn.begin():
+            with self._db.transaction(write=True) as conn:
                 yield conn
         except SmbalanceError:
             raise
-        except SQLAlchemyError as exc:  # constraint violations included
-            raise self.translate(exc) from None
+        except (*self._db.errors, IntegrityError) as exc:  # constraint violations included
+            raise self._translate(exc) from None
 
-    def translate(self, exc: SQLAlchemyError) -> SmbalanceError:
+    def _translate(self, exc: BaseException) -> SmbalanceError:
         """A database failure as one clear sentence; a refusal says who may do it."""
         if getattr(getattr(exc, "orig", None), "sqlstate", None) == "42501":
             from smbalance.store.team import owner_group_of, refusal
 
             detail = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
             try:
-                with self.engine.connect() as conn:
+                with self._db.transaction(write=False) as conn:
                     owner_group = owner_group_of(conn)
-            except SQLAlchemyError:
+            except self._db.errors:
                 owner_group = None
             return refusal(detail, owner_group)
         return translate(exc, self.where)
 
     @staticmethod
-    def refused(conn: Connection, table: str, person: str) -> SmbalanceError:
+    def _refused(conn: Conn, table: str, person: str) -> SmbalanceError:
         """A write row-level security filtered out (it changed no row): on a team store
         only `person` themselves or an owner may make it."""
         from smbalance.store.team import owner_group_of, refusal
 
         return refusal(f'policy for table "{table}"', owner_group_of(conn), person)
 
-    @property
-    def actor(self) -> ColumnElement[str] | str:
-        """Who the journal credits with a change, as SQL: the database role on PostgreSQL
-        (CURRENT_USER, which row-level security checks too), the file's one user on SQLite.
-        """
-        if self.dialect == "postgresql":
-            return func.current_user()
-        return local_user()
-
     @contextmanager
-    def change(self, command: str, summary: str = "") -> Iterator[ChangeContext]:
+    def _change(self, command: str, summary: str = "") -> Iterator[ChangeContext]:
         """A journaled write: everything done inside can be reverted by `undo`."""
-        with self.write() as conn:
+        with self._write() as conn:
             now = self.clock()
-            change_id = conn.execute(
-                insert(change_t)
-                .values(
-                    at_utc=now, command=command, summary=summary, undone=False, actor=self.actor
-                )
-                .returning(change_t.c.id)
-            ).scalar_one()
-            ctx = ChangeContext(conn=conn, change_id=change_id, now=now)
+            params = {"at_utc": now, "command": command, "summary": summary, "undone": False}
+            change_id = conn.scalar(
+                "INSERT INTO change (at_utc, command, summary, undone, actor)"
+                f" VALUES (:at_utc, :command, :summary, :undone, {actor_sql(conn, params)})"
+                " RETURNING id",
+                params,
+            )
+            ctx = ChangeContext(conn, change_id, now)
             yield ctx
             if ctx.summary:
-                conn.execute(
-                    update(change_t)
-                    .where(change_t.c.id == change_id)
-                    .values(summary="; ".join(ctx.summary))
+                conn.run(
+                    "UPDATE change SET summary = :summary WHERE id = :id",
+                    {"summary": "; ".join(ctx.summary), "id": change_id},
                 )
 
-    def lock_person(self, conn: Connection, person_id: int) -> None:
+    @classmethod
+    def _lock_person(cls, conn: Conn, person_id: int) -> None:
         """Serialize writers per person on PostgreSQL (SQLite already holds the write lock)."""
-        if self.dialect == "postgresql":
-            locked = conn.execute(
-                select(person_t.c.id).where(person_t.c.id == person_id).with_for_update()
-            ).first()
-            if locked is None:  # on a team store, row-level security: not this role's person
-                name = conn.execute(
-                    select(person_t.c.name).where(person_t.c.id == person_id)
-                ).scalar_one()
-                raise self.refused(conn, "entry", name)
+        if conn.dialect == "postgresql":
+            key = {"id": person_id}
+            if conn.first("SELECT id FROM person WHERE id = :id FOR UPDATE", key) is None:
+                # On a team store, row-level security: not this role's person.
+                name = conn.scalar("SELECT name FROM person WHERE id = :id", key)
+                raise cls._refused(conn, "entry", name)
 
     @staticmethod
-    def row_dict(
-        conn: Connection, table: str, key: Any, *, for_update: bool = False
-    ) -> dict[str, Any] | None:
-        """One row as a dict; `for_update` row-locks it on PostgreSQL (SQLite ignores it)."""
-        t = TABLES[table]
-        query = select(t).where(t.c[KEYS[table]] == key)
-        if for_update:
-            query = query.with_for_update()
-        row = conn.execute(query).mappings().first()
-        return dict(row) if row else None
+    def _row_dict(conn: Conn, table: str, key: Any, *, lock: bool = False) -> dict[str, Any] | None:
+        """One row as a dict; `lock` row-locks it on PostgreSQL (SQLite ignores it)."""
+        columns = ", ".join(COLUMNS[table])
+        return conn.mapping(
+            f"SELECT {columns} FROM {table} WHERE {KEYS[table]} = :key"
+            + (for_update(conn) if lock else ""),
+            {"key": key},
+        )
 
     @staticmethod
-    def restore_row(conn: Connection, table: str, key: str, before: str | None) -> None:
+    def _restore_row(conn: Conn, table: str, key: str, before: str | None) -> None:
         """Put one row back as it was recorded: delete it if it was new, else rewrite it.
 
         An existing row is updated in place (not deleted and re-inserted), so rows that
         refer to it, such as a person's entries, never dangle.
         """
-        t = TABLES[table]
-        where = t.c[KEYS[table]] == int(key)
+        where = f"{KEYS[table]} = :row_key"
         if before is None:
-            conn.execute(delete(t).where(where))
+            conn.run(f"DELETE FROM {table} WHERE {where}", {"row_key": int(key)})
             return
         values = json.loads(before)
-        if conn.execute(update(t).where(where).values(**values)).rowcount == 0:
-            conn.execute(insert(t).values(**values))
+        columns = [column for column in COLUMNS[table] if column in values]
+        params = {**{column: values[column] for column in columns}, "row_key": int(key)}
+        assignments = ", ".join(f"{column} = :{column}" for column in columns)
+        if conn.run(f"UPDATE {table} SET {assignments} WHERE {where}", params) == 0:
+            conn.run(
+                f"INSERT INTO {table} ({', '.join(columns)})"
+                f" VALUES ({', '.join(':' + column for column in columns)})",
+                params,
+            )
+
+
+# ---- the overlap predicate: one place for the MAX(seconds) bounded scan ----------------
+
+
+def longest_entry(conn: Conn, person_id: int | None = None) -> int:
+    """MAX(seconds) of all entries (or one person's): one probe of ix_entry_seconds."""
+    if person_id is None:
+        return conn.scalar("SELECT MAX(seconds) FROM entry") or 0
+    return (
+        conn.scalar("SELECT MAX(seconds) FROM entry WHERE person_id = :pid", {"pid": person_id})
+        or 0
+    )
+
+
+def overlapping(
+    start: int | None, end: int | None, longest: int, params: dict[str, Any], tag: str = ""
+) -> str:
+    """SQL for "entry overlaps [start, end)" (None: unbounded), filling in `params`.
+
+    An entry that ends after `start` began after `start - longest`, where `longest` is
+    `longest_entry`: that lower bound lets the start index bound the scan, so a week's
+    query reads an index range, never all of history.  `tag` keeps the parameter names
+    of several periods in one statement apart.
+    """
+    conditions = ["1 = 1"]
+    if end is not None:
+        params[f"ov_end{tag}"] = end
+        conditions.append(f"entry.start_utc < :ov_end{tag}")
+    if start is not None:
+        params[f"ov_start{tag}"] = start
+        params[f"ov_low{tag}"] = start - longest - 1
+        conditions.append(f"entry.end_utc > :ov_start{tag}")
+        conditions.append(f"entry.start_utc > :ov_low{tag}")
+    return " AND ".join(conditions)

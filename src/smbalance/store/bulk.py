@@ -14,16 +14,11 @@ from collections.abc import Callable, Iterator, Sequence
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, func, literal_column, select
-from sqlalchemy.engine import Connection
-from sqlalchemy.sql.elements import ColumnElement
-
 from smbalance.domain import plural
 from smbalance.errors import ImportFailed
-from smbalance.models import entry_t, person_t, timer_t
-from smbalance.store.base import ChangeContext
-from smbalance.store.entries import overlapping_from
+from smbalance.store.base import ChangeContext, longest_entry, overlapping
 from smbalance.store.people import PeopleMixin
+from smbalance.store.sql import Conn, in_list
 
 if TYPE_CHECKING:
     from smbalance.exchange.readers import ImportRow
@@ -70,12 +65,14 @@ class ImportPlan:
         return len(self.fresh)
 
 
-def _iso_z_sql(dialect: str, column: Any) -> ColumnElement[str]:
+def _iso_z_sql(dialect: str, column: str) -> str:
     """`column` (epoch seconds) as ``2026-11-27T14:00:00Z``, computed by the database."""
     if dialect == "postgresql":
-        instant = func.timezone("UTC", func.to_timestamp(column))
-        return func.to_char(instant, literal_column('\'YYYY-MM-DD"T"HH24:MI:SS"Z"\''))
-    return func.strftime("%Y-%m-%dT%H:%M:%SZ", column, "unixepoch")
+        return f"to_char(timezone('UTC', to_timestamp({column})), :iso_format)"
+    return f"strftime(:iso_format, {column}, 'unixepoch')"
+
+
+ISO_FORMAT = {"postgresql": 'YYYY-MM-DD"T"HH24:MI:SS"Z"', "sqlite": "%Y-%m-%dT%H:%M:%SZ"}
 
 
 class BulkMixin(PeopleMixin):
@@ -99,34 +96,24 @@ class BulkMixin(PeopleMixin):
         Entries are not clipped to the period.  The query runs on a streaming cursor,
         so only one batch is in memory at a time.
         """
-        instants = (
-            (
-                _iso_z_sql(self.dialect, entry_t.c.start_utc),
-                _iso_z_sql(self.dialect, entry_t.c.end_utc),
+        params: dict[str, Any] = {}
+        start, end = "entry.start_utc", "entry.end_utc"
+        if iso_instants:
+            params["iso_format"] = ISO_FORMAT[self.dialect]
+            start, end = _iso_z_sql(self.dialect, start), _iso_z_sql(self.dialect, end)
+        order = " DESC" if newest_first else ""
+        with self._read() as conn:
+            where = _listing(conn, people, category, start_utc, end_utc, params)
+            sql = (
+                f"SELECT entry.uid, entry.id, person.name, entry.category, {start}, {end},"
+                " entry.seconds, entry.note, entry.tags"
+                f" FROM entry JOIN person ON person.id = entry.person_id WHERE {where}"
+                f" ORDER BY entry.start_utc{order}, entry.id{order}"
             )
-            if iso_instants
-            else (entry_t.c.start_utc, entry_t.c.end_utc)
-        )
-        query = select(
-            entry_t.c.uid,
-            entry_t.c.id,
-            person_t.c.name,
-            entry_t.c.category,
-            *instants,
-            entry_t.c.seconds,
-            entry_t.c.note,
-            entry_t.c.tags,
-        ).join(person_t, person_t.c.id == entry_t.c.person_id)
-        if newest_first:
-            query = query.order_by(entry_t.c.start_utc.desc(), entry_t.c.id.desc())
-        else:
-            query = query.order_by(entry_t.c.start_utc, entry_t.c.id)
-        if limit is not None:
-            query = query.limit(limit)
-        with self.read() as conn:
-            query = query.where(*_listing(conn, people, category, start_utc, end_utc))
-            streaming = conn.execution_options(stream_results=True, yield_per=batch_size)
-            yield from streaming.execute(query).partitions()
+            if limit is not None:
+                sql += " LIMIT :limit"
+                params["limit"] = limit
+            yield from conn.stream(sql, params, batch_size)
 
     def listing_totals(
         self,
@@ -137,13 +124,16 @@ class BulkMixin(PeopleMixin):
         end_utc: int | None = None,
     ) -> tuple[int, int]:
         """How many entries `export_batches` would list, and their (unclipped) seconds."""
-        query = select(func.count(), func.coalesce(func.sum(entry_t.c.seconds), 0)).select_from(
-            entry_t.join(person_t, person_t.c.id == entry_t.c.person_id)
-        )
-        with self.read() as conn:
-            query = query.where(*_listing(conn, people, category, start_utc, end_utc))
-            count, seconds = conn.execute(query).one()
-        return int(count), int(seconds)
+        params: dict[str, Any] = {}
+        with self._read() as conn:
+            where = _listing(conn, people, category, start_utc, end_utc, params)
+            row = conn.first(
+                "SELECT COUNT(*), COALESCE(SUM(entry.seconds), 0)"
+                f" FROM entry JOIN person ON person.id = entry.person_id WHERE {where}",
+                params,
+            )
+        assert row is not None
+        return int(row[0]), int(row[1])
 
     # ---- import --------------------------------------------------------------------------
 
@@ -164,10 +154,10 @@ class BulkMixin(PeopleMixin):
         them) unless `allow_overlap`.  `dry_run` plans without writing.
         """
         if dry_run:
-            with self.read() as conn:
+            with self._read() as conn:
                 return self._plan_import(conn, rows, unit, allow_overlap, now=self.clock())
         try:
-            with self.change("import", f"import from {source}") as ctx:
+            with self._change("import", f"import from {source}") as ctx:
                 plan = self._plan_import(ctx.conn, rows, unit, allow_overlap, now=ctx.now)
                 if not plan.added:
                     # Roll back the empty journal entry: `undo` should not undo nothing.
@@ -184,12 +174,12 @@ class BulkMixin(PeopleMixin):
         return plan
 
     def _plan_import(
-        self, conn: Connection, rows: list[ImportRow], unit: str, allow_overlap: bool, *, now: int
+        self, conn: Conn, rows: list[ImportRow], unit: str, allow_overlap: bool, *, now: int
     ) -> ImportPlan:
         names = sorted({row.person for row in rows if row.person})
         people = _people_ids(conn, names)
         for person_id in people.values():
-            self.lock_person(conn, person_id)
+            self._lock_person(conn, person_id)
         if _has_entries(conn):
             present_uids = _present_uids(conn, [row.uid for row in rows if row.uid])
             present_keys = _present_keys(conn, people, rows)
@@ -222,29 +212,30 @@ class BulkMixin(PeopleMixin):
             person, _created = self._ensure_person(ctx, name)
             ids[name] = person.id
         if self.dialect == "postgresql":
-            self._insert_batches(ctx, plan, ids, self._copy_rows, progress)
+            self._insert_batches(ctx, plan, ids, progress)
             return
         # The uid index takes a million random inserts; with SQLite's default 2 MB page
         # cache each one reads and writes pages back (1M rows: 27 s; with 64 MB: 12 s).
-        ctx.conn.exec_driver_sql(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+        ctx.conn.run(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
         try:
-            self._insert_batches(ctx, plan, ids, self._insert_rows, progress)
+            self._insert_batches(ctx, plan, ids, progress)
         finally:
-            ctx.conn.exec_driver_sql(f"PRAGMA cache_size = {DEFAULT_CACHE_PAGES}")
+            ctx.conn.run(f"PRAGMA cache_size = {DEFAULT_CACHE_PAGES}")
 
     @staticmethod
     def _insert_batches(
         ctx: ChangeContext,
         plan: ImportPlan,
         ids: dict[str, int],
-        insert_batch: Callable[[Connection, list[tuple[Any, ...]]], None],
         progress: Progress | None,
     ) -> None:
         now, change_id = ctx.now, ctx.change_id
         for begin in range(0, len(plan.fresh), INSERT_BATCH):
             batch = plan.fresh[begin : begin + INSERT_BATCH]
-            insert_batch(
-                ctx.conn,
+            # SQLite: one executemany of plain tuples; PostgreSQL: COPY.
+            ctx.conn.insert_tuples(
+                "entry",
+                IMPORT_COLUMNS,
                 [
                     (
                         row.uid or str(uuid.uuid4()),
@@ -266,22 +257,6 @@ class BulkMixin(PeopleMixin):
             if progress is not None:
                 progress(len(batch))
 
-    @staticmethod
-    def _insert_rows(conn: Connection, rows: list[tuple[Any, ...]]) -> None:
-        """One executemany of plain tuples: SQLite's C loop, no per-row dicts."""
-        marks = ", ".join("?" * len(IMPORT_COLUMNS))
-        conn.exec_driver_sql(
-            f"INSERT INTO entry ({', '.join(IMPORT_COLUMNS)}) VALUES ({marks})", rows
-        )
-
-    @staticmethod
-    def _copy_rows(conn: Connection, rows: list[tuple[Any, ...]]) -> None:
-        """PostgreSQL's COPY, in the same transaction: several times executemany's speed."""
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        with cursor.copy(f"COPY entry ({', '.join(IMPORT_COLUMNS)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-
 
 class _NothingToAdd(Exception):
     def __init__(self, plan: ImportPlan) -> None:
@@ -296,23 +271,22 @@ def _iso(epoch: int) -> str:
 
 
 def _listing(
-    conn: Connection,
+    conn: Conn,
     people: Sequence[str],
     category: str | None,
     start_utc: int | None,
     end_utc: int | None,
-) -> list[ColumnElement[bool]]:
+    params: dict[str, Any],
+) -> str:
     """The conditions of a listing: who, which category, overlapping [start, end)."""
-    conditions: list[ColumnElement[bool]] = []
+    longest = longest_entry(conn) if start_utc is not None else 0
+    where = overlapping(start_utc, end_utc, longest, params)
     if people:
-        conditions.append(person_t.c.name.in_(list(people)))
+        where += f" AND person.name IN {in_list('person', people, params)}"
     if category is not None:
-        conditions.append(entry_t.c.category == category)
-    if end_utc is not None:
-        conditions.append(entry_t.c.start_utc < end_utc)
-    if start_utc is not None:
-        conditions += overlapping_from(conn, start_utc)
-    return conditions
+        where += " AND entry.category = :category"
+        params["category"] = category
+    return where
 
 
 def _chunks(values: Sequence[Any], size: int = LOOKUP_BATCH) -> Iterator[Sequence[Any]]:
@@ -320,29 +294,30 @@ def _chunks(values: Sequence[Any], size: int = LOOKUP_BATCH) -> Iterator[Sequenc
         yield values[begin : begin + size]
 
 
-def _people_ids(conn: Connection, names: Sequence[str]) -> dict[str, int]:
+def _people_ids(conn: Conn, names: Sequence[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     for chunk in _chunks(names):
-        query = select(person_t.c.name, person_t.c.id).where(person_t.c.name.in_(list(chunk)))
-        found.update({name: person_id for name, person_id in conn.execute(query)})
+        params: dict[str, Any] = {}
+        sql = f"SELECT name, id FROM person WHERE name IN {in_list('name', chunk, params)}"
+        found.update({name: person_id for name, person_id in conn.rows(sql, params)})
     return found
 
 
-def _has_entries(conn: Connection) -> bool:
-    return conn.execute(select(entry_t.c.id).limit(1)).first() is not None
+def _has_entries(conn: Conn) -> bool:
+    return conn.first("SELECT id FROM entry LIMIT 1") is not None
 
 
-def _present_uids(conn: Connection, uids: Sequence[str]) -> set[str]:
-    # One statement with an expanding IN: compiled once, not once per chunk.
-    query = select(entry_t.c.uid).where(entry_t.c.uid.in_(bindparam("uids", expanding=True)))
+def _present_uids(conn: Conn, uids: Sequence[str]) -> set[str]:
     present: set[str] = set()
     for chunk in _chunks(uids):
-        present.update(conn.execute(query, {"uids": list(chunk)}).scalars())
+        params: dict[str, Any] = {}
+        sql = f"SELECT uid FROM entry WHERE uid IN {in_list('uid', chunk, params)}"
+        present.update(uid for (uid,) in conn.rows(sql, params))
     return present
 
 
 def _present_keys(
-    conn: Connection, people: dict[str, int], rows: list[ImportRow]
+    conn: Conn, people: dict[str, int], rows: list[ImportRow]
 ) -> set[tuple[str, str, int, int]]:
     """(person, category, start, end) of stored entries that rows without a uid match."""
     starts: dict[str, set[int]] = {}
@@ -352,15 +327,17 @@ def _present_keys(
     present: set[tuple[str, str, int, int]] = set()
     for name, wanted in starts.items():
         for chunk in _chunks(sorted(wanted)):
-            query = select(entry_t.c.category, entry_t.c.start_utc, entry_t.c.end_utc).where(
-                entry_t.c.person_id == people[name], entry_t.c.start_utc.in_(list(chunk))
+            params: dict[str, Any] = {"pid": people[name]}
+            sql = (
+                "SELECT category, start_utc, end_utc FROM entry WHERE person_id = :pid"
+                f" AND start_utc IN {in_list('start', chunk, params)}"
             )
-            present.update((name, *found) for found in conn.execute(query))
+            present.update((name, *found) for found in conn.rows(sql, params))
     return present
 
 
 def _refuse_overlaps(
-    conn: Connection, fresh: list[ImportRow], people: dict[str, int], unit: str, now: int
+    conn: Conn, fresh: list[ImportRow], people: dict[str, int], unit: str, now: int
 ) -> None:
     """Sweep each person's new rows together with their stored entries and timer.
 
@@ -437,29 +414,16 @@ def _overlap_message(name: str, one: Any, other: Any, unit: str) -> str:
     )
 
 
-def _stored_intervals(
-    conn: Connection, person_id: int, rows: list[ImportRow], now: int
-) -> list[Stored]:
+def _stored_intervals(conn: Conn, person_id: int, rows: list[ImportRow], now: int) -> list[Stored]:
     low = min(row.start for row in rows)
     high = max(row.end for row in rows)
-    longest = (
-        conn.execute(
-            select(func.max(entry_t.c.seconds)).where(entry_t.c.person_id == person_id)
-        ).scalar()
-        or 0
-    )
-    query = select(entry_t.c.start_utc, entry_t.c.end_utc, entry_t.c.id).where(
-        entry_t.c.person_id == person_id,
-        entry_t.c.start_utc < high,
-        entry_t.c.start_utc > low - longest - 1,
-        entry_t.c.end_utc > low,
-    )
+    params: dict[str, Any] = {"pid": person_id}
+    where = overlapping(low, high, longest_entry(conn, person_id), params)
+    sql = f"SELECT start_utc, end_utc, id FROM entry WHERE person_id = :pid AND {where}"
     stored = [
-        Stored(start, end, f"entry {entry_id}") for start, end, entry_id in conn.execute(query)
+        Stored(start, end, f"entry {entry_id}") for start, end, entry_id in conn.rows(sql, params)
     ]
-    timer = conn.execute(
-        select(timer_t.c.start_utc).where(timer_t.c.person_id == person_id)
-    ).scalar()
+    timer = conn.scalar("SELECT start_utc FROM timer WHERE person_id = :pid", params)
     if timer is not None:
         # A running timer counts as an entry from its start to now.
         stored.append(Stored(timer, max(now, timer + 1), "the running timer"))

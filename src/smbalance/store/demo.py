@@ -6,10 +6,7 @@ import uuid
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from sqlalchemy import insert, select
-
 from smbalance.errors import Conflict
-from smbalance.models import entry_t, person_t
 from smbalance.store.people import PeopleMixin
 
 if TYPE_CHECKING:  # every command imports the store; only `demo` needs the generator
@@ -22,14 +19,14 @@ class DemoMixin(PeopleMixin):
 
         Refuses a store that already holds entries; all or nothing; `undo` reverts it.
         """
-        with self.change("demo", f"demo team: {len(entries)} entries") as ctx:
+        with self._change("demo", f"demo team: {len(entries)} entries") as ctx:
             conn = ctx.conn
-            if conn.execute(select(entry_t.c.id).limit(1)).first() is not None:
+            if conn.first("SELECT id FROM entry LIMIT 1") is not None:
                 raise Conflict(
                     f"{self.where} already holds entries; the demo needs an empty store "
                     "(use `smbalance --db demo2.db demo`, or remove the file)"
                 )
-            ids = dict(conn.execute(select(person_t.c.name, person_t.c.id)).all())
+            ids: dict[str, int] = dict(conn.rows("SELECT name, id FROM person"))
             for person in team:
                 if person.name in ids:
                     continue
@@ -52,6 +49,11 @@ class DemoMixin(PeopleMixin):
                 }
                 for e in entries
             ]
-            if rows:
-                conn.execute(insert(entry_t), rows)
+            conn.run_many(
+                "INSERT INTO entry (uid, person_id, category, start_utc, end_utc, seconds, note,"
+                " tags, created_utc, updated_utc, change_id) VALUES (:uid, :person_id,"
+                " :category, :start_utc, :end_utc, :seconds, :note, :tags, :created_utc,"
+                " :updated_utc, :change_id)",
+                rows,
+            )
         return len(rows)

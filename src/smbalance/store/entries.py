@@ -12,10 +12,6 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.engine import Connection
-from sqlalchemy.sql.elements import ColumnElement
-
 from smbalance.domain import (
     FIRST_EPOCH,
     LAST_EPOCH,
@@ -28,36 +24,32 @@ from smbalance.domain import (
     split_tags,
 )
 from smbalance.errors import Conflict, NotFound, OverlapError
-from smbalance.models import entry_t, person_t, timer_t
-from smbalance.store.base import ChangeContext
+from smbalance.store.base import ChangeContext, longest_entry, overlapping
 from smbalance.store.people import PeopleMixin
+from smbalance.store.sql import Conn, in_list
 
 # How far past "now" a start without --at may move to clear time saved this very second
 # (see `_after_this_seconds_work`); a handful of rapid commands, never a planned entry.
 SAME_SECOND_SLACK = 10
 
-ENTRY_COLUMNS = (
-    entry_t.c.id,
-    entry_t.c.uid,
-    person_t.c.name,
-    entry_t.c.category,
-    entry_t.c.start_utc,
-    entry_t.c.end_utc,
-    entry_t.c.note,
-    entry_t.c.tags,
+# An entry as `entry_record` reads it.
+ENTRY_SELECT = (
+    "SELECT entry.id, entry.uid, person.name, entry.category, entry.start_utc,"
+    " entry.end_utc, entry.note, entry.tags FROM entry JOIN person ON person.id = entry.person_id"
 )
 
 
-def entry_record(row) -> EntryRecord:  # type: ignore[no-untyped-def]
+def entry_record(row: tuple) -> EntryRecord:
+    entry_id, uid, name, category, start, end, note, tags = row
     return EntryRecord(
-        id=row.id,
-        uid=row.uid,
-        person=row.name,
-        category=row.category,
-        start_utc=row.start_utc,
-        end_utc=row.end_utc,
-        note=row.note,
-        tags=split_tags(row.tags),
+        id=entry_id,
+        uid=uid,
+        person=name,
+        category=category,
+        start_utc=start,
+        end_utc=end,
+        note=note,
+        tags=split_tags(tags),
     )
 
 
@@ -76,30 +68,11 @@ class Busy:
         return f"entry {self.entry_id} ({span})"
 
 
-def _fmt_utc(epoch: int) -> str:
-    from datetime import UTC, datetime
-
-    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d %H:%M UTC")
-
-
-def overlapping_from(conn: Connection, start: int) -> tuple[ColumnElement[bool], ...]:
-    """Conditions for "ends after `start`" that let the start index bound the scan.
-
-    An entry that ends after `start` began after `start - MAX(seconds)`, and
-    MAX(seconds) is one probe of ix_entry_seconds.
-    """
-    longest = conn.execute(select(func.max(entry_t.c.seconds))).scalar() or 0
-    return entry_t.c.end_utc > start, entry_t.c.start_utc > start - longest - 1
-
-
 class EntriesMixin(PeopleMixin):
-    # Messages render instants with this; the CLI swaps in local time.
-    format_instant = staticmethod(_fmt_utc)
-
     # ---- reading -------------------------------------------------------------------
 
     def entry(self, entry_id: int) -> EntryRecord:
-        with self.read() as conn:
+        with self._read() as conn:
             return self._entry_in(conn, entry_id)
 
     def entries(
@@ -113,27 +86,31 @@ class EntriesMixin(PeopleMixin):
         newest_first: bool = True,
     ) -> list[EntryRecord]:
         """Entries that overlap [start_utc, end_utc), filtered."""
-        query = select(*ENTRY_COLUMNS).join(person_t)
+        params: dict[str, object] = {}
+        where = []
         if people:
-            query = query.where(person_t.c.name.in_(list(people)))
+            where.append(f"person.name IN {in_list('person', people, params)}")
         if category:
-            query = query.where(entry_t.c.category == category)
-        if end_utc is not None:
-            query = query.where(entry_t.c.start_utc < end_utc)
-        with self.read() as conn:
-            if start_utc is not None:
-                query = query.where(*overlapping_from(conn, start_utc))
-            order = entry_t.c.start_utc.desc() if newest_first else entry_t.c.start_utc
-            query = query.order_by(order, entry_t.c.id.desc() if newest_first else entry_t.c.id)
+            where.append("entry.category = :category")
+            params["category"] = category
+        order = " DESC" if newest_first else ""
+        with self._read() as conn:
+            longest = longest_entry(conn) if start_utc is not None else 0
+            where.append(overlapping(start_utc, end_utc, longest, params))
+            sql = (
+                f"{ENTRY_SELECT} WHERE {' AND '.join(where)}"
+                f" ORDER BY entry.start_utc{order}, entry.id{order}"
+            )
             if limit is not None:
-                query = query.limit(limit)
-            return [entry_record(row) for row in conn.execute(query)]
+                sql += " LIMIT :limit"
+                params["limit"] = limit
+            return [entry_record(row) for row in conn.rows(sql, params)]
 
     # ---- the overlap rule ------------------------------------------------------------
 
     def _busy(
         self,
-        conn: Connection,
+        conn: Conn,
         person_id: int,
         start: int,
         end: int,
@@ -143,26 +120,25 @@ class EntriesMixin(PeopleMixin):
         include_timer: bool = True,
     ) -> Busy | None:
         """The entry (or running timer) of this person that [start, end) would overlap."""
-        query = (
-            select(entry_t.c.id, entry_t.c.start_utc, entry_t.c.end_utc)
-            .where(entry_t.c.person_id == person_id, entry_t.c.start_utc < end)
+        params = {"pid": person_id, "end": end}
+        if exclude_entry is not None:
+            params["exclude"] = exclude_entry
+        row = conn.first(
+            "SELECT id, start_utc, end_utc FROM entry"
+            " WHERE person_id = :pid AND start_utc < :end"
+            + ("" if exclude_entry is None else " AND id <> :exclude")
             # Ordering by the whole (person_id, start_utc) key pins PostgreSQL's planner
             # to that index; ordering by start alone can walk ix_entry_start backwards.
-            .order_by(entry_t.c.person_id.desc(), entry_t.c.start_utc.desc())
-            .limit(1)
+            + " ORDER BY person_id DESC, start_utc DESC LIMIT 1",
+            params,
         )
-        if exclude_entry is not None:
-            query = query.where(entry_t.c.id != exclude_entry)
-        row = conn.execute(query).first()
-        if row and row.end_utc > start:
-            return Busy(row.start_utc, row.end_utc, row.id)
+        if row and row[2] > start:
+            return Busy(row[1], row[2], row[0])
         if include_timer:
-            timer = conn.execute(
-                select(timer_t.c.start_utc).where(timer_t.c.person_id == person_id)
-            ).first()
+            timer = _timer_start(conn, person_id)
             # A running timer counts as an entry from its start to now.
-            if timer and timer.start_utc < end and max(now, timer.start_utc + 1) > start:
-                return Busy(timer.start_utc, max(now, timer.start_utc + 1), None)
+            if timer is not None and timer < end and max(now, timer + 1) > start:
+                return Busy(timer, max(now, timer + 1), None)
         return None
 
     def _refuse_overlap(self, busy: Busy | None, who: str) -> None:
@@ -188,29 +164,29 @@ class EntriesMixin(PeopleMixin):
         tags: Iterable[str],
         uid: str | None = None,
     ) -> int:
-        return ctx.conn.execute(
-            insert(entry_t)
-            .values(
-                uid=uid or str(uuid.uuid4()),
-                person_id=person_id,
-                category=category,
-                start_utc=start,
-                end_utc=end,
-                seconds=end - start,
-                note=note,
-                tags=join_tags(list(tags)),
-                created_utc=ctx.now,
-                updated_utc=ctx.now,
-                change_id=ctx.change_id,
-            )
-            .returning(entry_t.c.id)
-        ).scalar_one()
+        new_id: int = ctx.conn.scalar(
+            "INSERT INTO entry (uid, person_id, category, start_utc, end_utc, seconds, note,"
+            " tags, created_utc, updated_utc, change_id) VALUES (:uid, :person_id, :category,"
+            " :start, :end, :seconds, :note, :tags, :now, :now, :change_id) RETURNING id",
+            {
+                "uid": uid or str(uuid.uuid4()),
+                "person_id": person_id,
+                "category": category,
+                "start": start,
+                "end": end,
+                "seconds": end - start,
+                "note": note,
+                "tags": join_tags(list(tags)),
+                "now": ctx.now,
+                "change_id": ctx.change_id,
+            },
+        )
+        return new_id
 
-    def _entry_in(self, conn: Connection, entry_id: int) -> EntryRecord:
+    @staticmethod
+    def _entry_in(conn: Conn, entry_id: int) -> EntryRecord:
         _require_storable(entry_id)
-        row = conn.execute(
-            select(*ENTRY_COLUMNS).join(person_t).where(entry_t.c.id == entry_id)
-        ).first()
+        row = conn.first(f"{ENTRY_SELECT} WHERE entry.id = :id", {"id": entry_id})
         if row is None:
             raise _no_entry(entry_id)
         return entry_record(row)
@@ -227,9 +203,9 @@ class EntriesMixin(PeopleMixin):
     ) -> tuple[EntryRecord, bool]:
         """Record a finished entry with fixed times. Returns it and whether the person is new."""
         _check_span(start, end)
-        with self.change("log") as ctx:
+        with self._change("log") as ctx:
             who, created = self._ensure_person(ctx, person)
-            self.lock_person(ctx.conn, who.id)
+            self._lock_person(ctx.conn, who.id)
             self._refuse_overlap(self._busy(ctx.conn, who.id, start, end, now=ctx.now), person)
             entry_id = self._insert_entry(ctx, who.id, category, start, end, note, tags)
             entry = self._entry_in(ctx.conn, entry_id)
@@ -246,9 +222,9 @@ class EntriesMixin(PeopleMixin):
         tags: Sequence[str] = (),
     ) -> tuple[Placement, bool]:
         """Place an entry of `seconds` to end now, or stacked back before what it would overlap."""
-        with self.change("log") as ctx:
+        with self._change("log") as ctx:
             who, created = self._ensure_person(ctx, person)
-            self.lock_person(ctx.conn, who.id)
+            self._lock_person(ctx.conn, who.id)
             end = ctx.now
             while busy := self._busy(ctx.conn, who.id, end - seconds, end, now=ctx.now):
                 end = busy.start_utc
@@ -272,13 +248,13 @@ class EntriesMixin(PeopleMixin):
         """Change an entry. `seconds` keeps the start and moves the end.
 
         Returns the entry and whether `person` was created now (a new name)."""
-        with self.change("edit") as ctx:
+        with self._change("edit") as ctx:
             # Locked (PostgreSQL), so a concurrent edit of the same entry waits for this
             # one instead of overwriting it with values it read before.
             _require_storable(entry_id)
-            old = self.row_dict(ctx.conn, "entry", entry_id, for_update=True)
+            old = self._row_dict(ctx.conn, "entry", entry_id, lock=True)
             if old is None:  # none, or (team store) one row-level security keeps from us
-                raise self.refused(ctx.conn, "entry", self._entry_in(ctx.conn, entry_id).person)
+                raise self._refused(ctx.conn, "entry", self._entry_in(ctx.conn, entry_id).person)
             new_start = old["start_utc"] if start is None else start
             new_end = old["end_utc"] if end is None else end
             if seconds is not None:
@@ -290,7 +266,7 @@ class EntriesMixin(PeopleMixin):
             if person is not None:
                 who, created = self._ensure_person(ctx, person)
                 person_id, name = who.id, who.name
-            self.lock_person(ctx.conn, person_id)
+            self._lock_person(ctx.conn, person_id)
             busy = self._busy(
                 ctx.conn, person_id, new_start, new_end, now=ctx.now, exclude_entry=entry_id
             )
@@ -309,40 +285,50 @@ class EntriesMixin(PeopleMixin):
                 values["note"] = note
             if tags is not None:
                 values["tags"] = join_tags(list(tags))
-            ctx.conn.execute(update(entry_t).where(entry_t.c.id == entry_id).values(**values))
+            assignments = ", ".join(f"{column} = :{column}" for column in values)
+            ctx.conn.run(
+                f"UPDATE entry SET {assignments} WHERE id = :entry_id",
+                {**values, "entry_id": entry_id},
+            )
             entry = self._entry_in(ctx.conn, entry_id)
             ctx.summary.append(f"edited entry {entry_id}")
         return entry, created
 
     def remove(self, entry_ids: Sequence[int]) -> list[EntryRecord]:
         """Delete entries (all or none: an unknown id deletes nothing)."""
-        with self.change("rm") as ctx:
+        with self._change("rm") as ctx:
             removed = []
             for entry_id in dict.fromkeys(entry_ids):
                 entry = self._entry_in(ctx.conn, entry_id)
-                ctx.before("entry", self.row_dict(ctx.conn, "entry", entry_id), entry_id)
-                if not ctx.conn.execute(delete(entry_t).where(entry_t.c.id == entry_id)).rowcount:
-                    raise self.refused(ctx.conn, "entry", entry.person)  # not theirs to remove
+                ctx.before("entry", self._row_dict(ctx.conn, "entry", entry_id), entry_id)
+                if not ctx.conn.run("DELETE FROM entry WHERE id = :id", {"id": entry_id}):
+                    raise self._refused(ctx.conn, "entry", entry.person)  # not theirs to remove
                 removed.append(entry)
             ids = ", ".join(str(e.id) for e in removed)
             ctx.summary.append(f"removed {plural(len(removed), 'entry', count=False)} {ids}")
         return removed
 
     @staticmethod
-    def _name_of(conn: Connection, person_id: int) -> str:
-        return conn.execute(select(person_t.c.name).where(person_t.c.id == person_id)).scalar_one()
+    def _name_of(conn: Conn, person_id: int) -> str:
+        name: str = conn.scalar("SELECT name FROM person WHERE id = :id", {"id": person_id})
+        return name
 
     # ---- timers ----------------------------------------------------------------------
 
     def timers(self, people: Sequence[str] = ()) -> list[TimerRecord]:
-        query = select(timer_t, person_t.c.name).join(person_t).order_by(person_t.c.name)
-        if people:
-            query = query.where(person_t.c.name.in_(list(people)))
-        with self.read() as conn:
-            return [
-                TimerRecord(row.name, row.category, row.start_utc, row.note, split_tags(row.tags))
-                for row in conn.execute(query)
-            ]
+        params: dict[str, object] = {}
+        where = f" WHERE person.name IN {in_list('person', people, params)}" if people else ""
+        with self._read() as conn:
+            rows = conn.rows(
+                "SELECT person.name, timer.category, timer.start_utc, timer.note, timer.tags"
+                f" FROM timer JOIN person ON person.id = timer.person_id{where}"
+                " ORDER BY person.name",
+                params,
+            )
+        return [
+            TimerRecord(name, category, start, note, split_tags(tags))
+            for name, category, start, note, tags in rows
+        ]
 
     def start_timer(
         self,
@@ -358,7 +344,7 @@ class EntriesMixin(PeopleMixin):
         Returns the new timer, the entry saved by a switch (or None), and whether the
         person was created now.
         """
-        with self.change("start") as ctx:
+        with self._change("start") as ctx:
             implicit = at is None
             at = ctx.now if at is None else at
             if at > ctx.now:
@@ -367,7 +353,7 @@ class EntriesMixin(PeopleMixin):
                     "and --end to record planned time"
                 )
             who, created = self._ensure_person(ctx, person)
-            self.lock_person(ctx.conn, who.id)
+            self._lock_person(ctx.conn, who.id)
             if implicit:
                 at = self._after_this_seconds_work(ctx, who.id, at)
             saved = self._switch(ctx, who.id, person, at)
@@ -378,15 +364,17 @@ class EntriesMixin(PeopleMixin):
                 person,
             )
             ctx.before("timer", None, who.id)
-            ctx.conn.execute(
-                insert(timer_t).values(
-                    person_id=who.id,
-                    category=category,
-                    start_utc=at,
-                    note=note,
-                    tags=join_tags(list(tags)),
-                    created_utc=ctx.now,
-                )
+            ctx.conn.run(
+                "INSERT INTO timer (person_id, category, start_utc, note, tags, created_utc)"
+                " VALUES (:person_id, :category, :start, :note, :tags, :now)",
+                {
+                    "person_id": who.id,
+                    "category": category,
+                    "start": at,
+                    "note": note,
+                    "tags": join_tags(list(tags)),
+                    "now": ctx.now,
+                },
             )
             ctx.summary.append(f"started {category} for {person}")
         return TimerRecord(person, category, at, note, list(dict.fromkeys(tags))), saved, created
@@ -400,28 +388,25 @@ class EntriesMixin(PeopleMixin):
         without --at then begins when this second's timer or entry ends, a second or
         two ahead, instead of refusing an overlap nobody could see.
         """
-        timer = ctx.conn.execute(
-            select(timer_t.c.start_utc).where(timer_t.c.person_id == person_id)
-        ).first()
-        if timer is not None and timer.start_utc >= at:
-            return timer.start_utc + 1
+        timer = _timer_start(ctx.conn, person_id)
+        if timer is not None and timer >= at:
+            return timer + 1
         limit = at + SAME_SECOND_SLACK
         while True:  # past each entry this second's commands saved (a few at most)
-            latest = ctx.conn.execute(
-                select(entry_t.c.end_utc, entry_t.c.created_utc)
-                .where(entry_t.c.person_id == person_id, entry_t.c.start_utc <= at)
-                .order_by(entry_t.c.person_id.desc(), entry_t.c.start_utc.desc())
-                .limit(1)
-            ).first()
-            if latest is None or latest.created_utc < ctx.now or not at < latest.end_utc <= limit:
+            latest = ctx.conn.first(
+                "SELECT end_utc, created_utc FROM entry WHERE person_id = :pid"
+                " AND start_utc <= :at ORDER BY person_id DESC, start_utc DESC LIMIT 1",
+                {"pid": person_id, "at": at},
+            )
+            if latest is None or latest[1] < ctx.now or not at < latest[0] <= limit:
                 return at
-            at = latest.end_utc
+            at = latest[0]
 
     def _switch(
         self, ctx: ChangeContext, person_id: int, person: str, at: int
     ) -> EntryRecord | None:
         """Stop and save a running timer at `at`, for a switch."""
-        timer = self.row_dict(ctx.conn, "timer", person_id)
+        timer = self._row_dict(ctx.conn, "timer", person_id)
         if timer is None:
             return None
         if at <= timer["start_utc"]:
@@ -445,8 +430,8 @@ class EntriesMixin(PeopleMixin):
         )
         self._refuse_overlap(busy, person)
         ctx.before("timer", timer, person_id)
-        if not ctx.conn.execute(delete(timer_t).where(timer_t.c.person_id == person_id)).rowcount:
-            raise self.refused(ctx.conn, "timer", person)  # a team store: not theirs to stop
+        if not ctx.conn.run("DELETE FROM timer WHERE person_id = :pid", {"pid": person_id}):
+            raise self._refused(ctx.conn, "timer", person)  # a team store: not theirs to stop
         entry_id = self._insert_entry(
             ctx,
             person_id,
@@ -463,14 +448,14 @@ class EntriesMixin(PeopleMixin):
     def stop_timer(
         self, person: str, *, at: int | None = None, note: str | None = None
     ) -> EntryRecord:
-        with self.change("stop") as ctx:
+        with self._change("stop") as ctx:
             implicit = at is None
             at = ctx.now if at is None else at
             who = self._person(ctx.conn, person)
             if who is not None:
                 # Lock before reading the timer, so two `stop`s cannot both save it.
-                self.lock_person(ctx.conn, who.id)
-            timer = self.row_dict(ctx.conn, "timer", who.id) if who else None
+                self._lock_person(ctx.conn, who.id)
+            timer = self._row_dict(ctx.conn, "timer", who.id) if who else None
             if who is None or timer is None:
                 raise self._no_timer(
                     person,
@@ -496,18 +481,29 @@ class EntriesMixin(PeopleMixin):
         return NotFound(f"{person} has no running timer{fix}")
 
     def cancel_timer(self, person: str) -> TimerRecord:
-        with self.change("cancel") as ctx:
+        with self._change("cancel") as ctx:
             who = self._person(ctx.conn, person)
-            timer = self.row_dict(ctx.conn, "timer", who.id) if who else None
+            if who is not None:
+                # Lock before reading the timer, as `stop` does: a `cancel` and a `stop`
+                # at once must not both act on the same timer.
+                self._lock_person(ctx.conn, who.id)
+            timer = self._row_dict(ctx.conn, "timer", who.id) if who else None
             if who is None or timer is None:
                 raise self._no_timer(person, known=who is not None, fix=" to cancel")
             ctx.before("timer", timer, who.id)
-            if not ctx.conn.execute(delete(timer_t).where(timer_t.c.person_id == who.id)).rowcount:
-                raise self.refused(ctx.conn, "timer", person)  # a team store: not theirs
+            if not ctx.conn.run("DELETE FROM timer WHERE person_id = :pid", {"pid": who.id}):
+                raise self._refused(ctx.conn, "timer", person)  # a team store: not theirs
             ctx.summary.append(f"cancelled {person}'s {timer['category']} timer")
         return TimerRecord(
             person, timer["category"], timer["start_utc"], timer["note"], split_tags(timer["tags"])
         )
+
+
+def _timer_start(conn: Conn, person_id: int) -> int | None:
+    start: int | None = conn.scalar(
+        "SELECT start_utc FROM timer WHERE person_id = :pid", {"pid": person_id}
+    )
+    return start
 
 
 def _no_entry(entry_id: int) -> NotFound:

@@ -6,15 +6,13 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import text
-
 from smbalance.domain import NAME_RE
 from smbalance.errors import StoreError
 from smbalance.store.base import StoreBase
-from smbalance.store.opening import copy_sqlite, sqlite_path
+from smbalance.store.sql import copy_sqlite
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection
+    from smbalance.store.sql import Conn
 
 # Our own invariants, as queries that return one row per violation.
 INVARIANTS = {
@@ -68,37 +66,32 @@ MESSAGES = {
 }
 
 
-def _bad_names(conn: Connection) -> list[str]:
+def _bad_names(conn: Conn) -> list[str]:
     """Names that break the rule `people add` enforces (a hand edit, another program):
     the regular expression is Python's, so it runs here rather than in SQL."""
     return [
         f"person {name!r} breaks the name rule (1-32 lower-case letters, digits, _ or -)"
-        for (name,) in conn.execute(text("SELECT name FROM person ORDER BY id"))
+        for (name,) in conn.rows("SELECT name FROM person ORDER BY id")
         if not isinstance(name, str) or not NAME_RE.fullmatch(name)
     ]
 
 
 class MaintenanceMixin(StoreBase):
-    @property
-    def path(self) -> Path | None:
-        """The SQLite file, or None for PostgreSQL."""
-        return sqlite_path(self.url)
-
     def check(self) -> list[str]:
         """Every problem found: database integrity, foreign keys and our invariants."""
         problems: list[str] = []
-        with self.read() as conn:
+        with self._read() as conn:
             if self.dialect == "sqlite":
-                for (result,) in conn.exec_driver_sql("PRAGMA integrity_check"):
+                for (result,) in conn.rows("PRAGMA integrity_check"):
                     if result != "ok":
                         problems.append(f"integrity: {result}")
-                for row in conn.exec_driver_sql("PRAGMA foreign_key_check"):
+                for row in conn.rows("PRAGMA foreign_key_check"):
                     problems.append(
                         f"foreign key: row {row[1]} of {row[0]} points at a missing {row[2]}"
                     )
             now = {"now": self.clock()}
             for code, query in INVARIANTS.items():
-                for row in conn.execute(text(query), now if ":now" in query else {}):
+                for row in conn.rows(query, now if ":now" in query else {}):
                     problems.append(MESSAGES[code].format(*row))
             problems.extend(_bad_names(conn))
         return problems

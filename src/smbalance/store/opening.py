@@ -8,7 +8,6 @@ and Alembic.  An up-to-date store is recognised with one plain query of
 from __future__ import annotations
 
 import os
-import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,18 +15,22 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from smbalance.errors import StoreError
+from smbalance.store.sql import (
+    BUSY_TIMEOUT_MS,
+    KNOWN_REVISIONS,
+    SCHEMA_HEAD,
+    copy_sqlite,
+    translate,
+)
+from smbalance.store.sql import enable_wal as enable_sqlite_wal
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
-# The newest schema revision this version of smbalance writes, and every revision it
-# knows.  A store at an unknown revision was written by a newer smbalance: refuse it.
-SCHEMA_HEAD = "0004"
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004")
-BUSY_TIMEOUT_MS = 30_000
+__all__ = ["KNOWN_REVISIONS", "SCHEMA_HEAD", "copy_sqlite", "translate"]
 
 
 def resolve_url(target: str | os.PathLike[str] | None, default_path: Path) -> URL:
@@ -100,6 +103,17 @@ def sqlite_path(url: URL) -> Path | None:
     return Path(url.database)
 
 
+def sqlite_database(url: URL) -> tuple[str, bool]:
+    """What `sqlite3.connect` needs for a SQLite URL: (database, uri mode)."""
+    database = url.database or ""
+    if url.query.get("uri") != "true":
+        return database, False
+    params = "&".join(
+        f"{key}={value}" for key, value in url.query.items() if key in _SQLITE_URI_PARAMS
+    )
+    return (f"{database}?{params}" if params else database), True
+
+
 def prepare_sqlite_file(path: Path, *, private_dir: bool, create: bool = True) -> bool:
     """Check the path is usable and create the file 0600 if missing; True if created."""
     if path.is_dir():
@@ -162,10 +176,7 @@ def enable_wal(engine: Engine) -> None:
     """WAL lets readers and one writer work at once; set once, it persists in the file."""
     raw = engine.raw_connection()  # outside any transaction, as SQLite requires
     try:
-        cursor = raw.cursor()
-        if str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
-            cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.close()
+        enable_sqlite_wal(raw.driver_connection)  # type: ignore[arg-type]
     finally:
         raw.close()
 
@@ -217,28 +228,6 @@ def backup_before_migration(path: Path, revision: str) -> Path:
     except (OSError, sqlite3.Error) as exc:
         raise StoreError(f"cannot copy {path} aside before migrating it: {exc}") from None
     return backup
-
-
-def copy_sqlite(source: Path, destination: Path) -> None:
-    """A consistent copy of a live SQLite file into a new 0600 file (removed on failure).
-
-    SQLite's online backup API, not a file copy: in WAL mode committed pages may still
-    sit in the ``-wal`` file, which a copy of the main file alone would miss, and other
-    processes may write while it runs.
-    """
-    fd = os.open(destination, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    os.close(fd)
-    try:
-        src = sqlite3.connect(source, timeout=BUSY_TIMEOUT_MS / 1000)
-        dst = sqlite3.connect(destination)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-            src.close()
-    except BaseException:
-        destination.unlink(missing_ok=True)
-        raise
 
 
 @dataclass(frozen=True)
@@ -320,92 +309,3 @@ def _run_alembic(conn: Connection) -> None:
     config.set_main_option("script_location", str(Path(__file__).parent.parent / "migrations"))
     config.attributes["connection"] = conn
     command.upgrade(config, SCHEMA_HEAD)
-
-
-def translate(exc: SQLAlchemyError, where: str) -> StoreError:
-    """A database failure as one clear sentence, naming the store but never a password.
-
-    psycopg reports connection failures without an SQLSTATE, so they are told apart by
-    the server's (English) wording; anything unrecognised keeps its first line, scrubbed.
-    """
-    original = getattr(exc, "orig", None)
-    text_ = str(original or exc).strip()
-    detail = _scrub(text_.splitlines()[0] if text_ else "")
-    lowered = detail.lower()
-    for patterns, message in _MESSAGES:
-        match = next((m for p in patterns if (m := re.search(p, lowered))), None)
-        if match:
-            return StoreError(message.format(where=where, detail=detail, **match.groupdict()))
-    return StoreError(f"{where}: {detail or type(exc).__name__}")
-
-
-_CHECK_SERVER = "check that the server runs and the host and port in the URL are right"
-_CHECK_LOGIN = "check the user and password in the URL (config `db`, SMBALANCE_DB) or ~/.pgpass"
-
-# (regular expressions on the lower-cased first line, message) — first match wins.
-_MESSAGES: tuple[tuple[tuple[str, ...], str], ...] = (
-    (
-        ("file is not a database", "not a database"),
-        "{where} is not an SQLite database; point --db at a smbalance store",
-    ),
-    (
-        ("readonly", "read-only"),
-        "{where} is read-only; check its permissions (smbalance needs to write)",
-    ),
-    (("unable to open",), "cannot open {where}; check that the directory exists and is writable"),
-    (("database is locked",), "{where} stayed locked by another process for 30 s; try again"),
-    (
-        (r'role "(?P<user>[^"]+)" does not exist',),
-        "cannot log in to {where}: there is no role {user!r}; ask the database owner to "
-        "create it (see docs/team.md) or fix the user in the URL",
-    ),
-    (
-        (r'password authentication failed for user "(?P<user>[^"]+)"',),
-        "cannot log in to {where} as {user!r}: wrong password; " + _CHECK_LOGIN,
-    ),
-    (
-        ("no password supplied", "password authentication", "authentication failed"),
-        "cannot log in to {where}: authentication failed; " + _CHECK_LOGIN,
-    ),
-    (
-        (r'database "[^"]+" does not exist',),
-        "{where} does not exist; create it first (createdb) or fix the database in the URL",
-    ),
-    (
-        (
-            r"failed to resolve host '(?P<host>[^']+)'",
-            r'could not translate host name "(?P<host>[^"]+)"',
-        ),
-        "cannot connect to {where}: the host name {host!r} is unknown; check the host in the URL",
-    ),
-    (("connection refused",), "cannot connect to {where}: connection refused; " + _CHECK_SERVER),
-    (
-        ("timeout expired", "timed out"),
-        "cannot connect to {where}: no answer within 10 s; " + _CHECK_SERVER,
-    ),
-    (
-        ("must be owner of",),
-        "{where}: only the store's owner may change its tables ({detail}); ask an owner "
-        "to run `smbalance db migrate` (see docs/team.md)",
-    ),
-    (
-        ("permission denied for",),
-        "{where}: permission denied ({detail}); ask the database owner for the grants in "
-        "docs/team.md",
-    ),
-    (
-        (
-            "server closed the connection",
-            "terminating connection",
-            "connection failed",
-            "could not connect",
-            "consuming input failed",
-        ),
-        "cannot connect to {where}: {detail}; " + _CHECK_SERVER,
-    ),
-)
-
-
-def _scrub(detail: str) -> str:
-    """Drop anything that looks like a connection string (it may carry a password)."""
-    return re.sub(r"\S+://\S+", "<url>", re.sub(r"password=\S+", "password=***", detail))

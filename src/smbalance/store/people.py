@@ -2,30 +2,26 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.engine import Connection
-from sqlalchemy.exc import IntegrityError
-
 from smbalance.domain import PersonRecord, plural
 from smbalance.errors import Conflict, NotFound
-from smbalance.models import entry_t, person_t, timer_t
 from smbalance.store.base import ChangeContext, StoreBase
+from smbalance.store.sql import COLUMNS, Conn, IntegrityError
+
+PERSON = "SELECT id, name, role, commission, target FROM person"
 
 
-def _record(row) -> PersonRecord:  # type: ignore[no-untyped-def]
-    return PersonRecord(
-        id=row.id, name=row.name, role=row.role, commission=row.commission, target=row.target
-    )
+def _record(row: tuple) -> PersonRecord:
+    return PersonRecord(*row)
 
 
 class PeopleMixin(StoreBase):
     def people(self) -> list[PersonRecord]:
-        with self.read() as conn:
-            rows = conn.execute(select(person_t).order_by(person_t.c.name)).all()
+        with self._read() as conn:
+            rows = conn.rows(f"{PERSON} ORDER BY name")
         return [_record(row) for row in rows]
 
     def person(self, name: str) -> PersonRecord | None:
-        with self.read() as conn:
+        with self._read() as conn:
             return self._person(conn, name)
 
     def require_person(self, name: str) -> PersonRecord:
@@ -47,8 +43,8 @@ class PeopleMixin(StoreBase):
         return f"no person named {name!r}; {hint}"
 
     @staticmethod
-    def _person(conn: Connection, name: str) -> PersonRecord | None:
-        row = conn.execute(select(person_t).where(person_t.c.name == name)).first()
+    def _person(conn: Conn, name: str) -> PersonRecord | None:
+        row = conn.first(f"{PERSON} WHERE name = :name", {"name": name})
         return _record(row) if row else None
 
     @staticmethod
@@ -62,18 +58,17 @@ class PeopleMixin(StoreBase):
         journal: bool = True,
     ) -> int:
         """Insert a person and (unless the caller does it) journal them for `undo`."""
-        new_id = ctx.conn.execute(
-            insert(person_t)
-            .values(
-                name=name,
-                role=role,
-                commission=commission,
-                target=target,
-                created_utc=ctx.now,
-                updated_utc=ctx.now,
-            )
-            .returning(person_t.c.id)
-        ).scalar_one()
+        new_id: int = ctx.conn.scalar(
+            "INSERT INTO person (name, role, commission, target, created_utc, updated_utc)"
+            " VALUES (:name, :role, :commission, :target, :now, :now) RETURNING id",
+            {
+                "name": name,
+                "role": role,
+                "commission": commission,
+                "target": target,
+                "now": ctx.now,
+            },
+        )
         if journal:
             ctx.before("person", None, new_id)
         return new_id
@@ -84,7 +79,7 @@ class PeopleMixin(StoreBase):
         if found:
             return found, False
         try:
-            with ctx.conn.begin_nested():
+            with ctx.conn.savepoint():
                 new_id = self._insert_person(ctx, name, "both", 0, None, journal=False)
         except IntegrityError:
             # Another process created the same person a moment ago: use theirs.
@@ -97,7 +92,7 @@ class PeopleMixin(StoreBase):
     def add_person(
         self, name: str, role: str, commission: int = 0, target: int | None = None
     ) -> PersonRecord:
-        with self.change("people add", f"added {name}") as ctx:
+        with self._change("people add", f"added {name}") as ctx:
             if self._person(ctx.conn, name):
                 raise Conflict(
                     f"{name} already exists; use `smbalance people set {name} …` to change them"
@@ -114,7 +109,7 @@ class PeopleMixin(StoreBase):
         target: int | None = None,
         clear_target: bool = False,
     ) -> PersonRecord:
-        values: dict[str, object] = {}
+        values: dict[str, object] = {}  # column → new value (names from our own code)
         if role is not None:
             values["role"] = role
         if commission is not None:
@@ -123,59 +118,58 @@ class PeopleMixin(StoreBase):
             values["target"] = target
         if clear_target:
             values["target"] = None
-        with self.change("people set", f"changed {name}") as ctx:
+        with self._change("people set", f"changed {name}") as ctx:
             person = self._person(ctx.conn, name)
             if person is None:
                 raise NotFound(self._unknown_person_message(name))
-            ctx.before("person", self.row_dict(ctx.conn, "person", person.id), person.id)
+            ctx.before("person", self._row_dict(ctx.conn, "person", person.id), person.id)
             if values:
-                ctx.conn.execute(
-                    update(person_t)
-                    .where(person_t.c.id == person.id)
-                    .values(**values, updated_utc=ctx.now)
+                assignments = "".join(f"{column} = :{column}, " for column in values)
+                ctx.conn.run(
+                    f"UPDATE person SET {assignments}updated_utc = :now WHERE id = :id",
+                    {**values, "now": ctx.now, "id": person.id},
                 )
             updated = self._person(ctx.conn, name)
         assert updated is not None
         return updated
 
     def rename_person(self, old: str, new: str) -> PersonRecord:
-        with self.change("people rename", f"renamed {old} to {new}") as ctx:
+        with self._change("people rename", f"renamed {old} to {new}") as ctx:
             person = self._person(ctx.conn, old)
             if person is None:
                 raise NotFound(self._unknown_person_message(old))
             if old != new and self._person(ctx.conn, new):
                 raise Conflict(f"{new} already exists; choose another name or remove {new} first")
-            ctx.before("person", self.row_dict(ctx.conn, "person", person.id), person.id)
-            ctx.conn.execute(
-                update(person_t)
-                .where(person_t.c.id == person.id)
-                .values(name=new, updated_utc=ctx.now)
+            ctx.before("person", self._row_dict(ctx.conn, "person", person.id), person.id)
+            ctx.conn.run(
+                "UPDATE person SET name = :name, updated_utc = :now WHERE id = :id",
+                {"name": new, "now": ctx.now, "id": person.id},
             )
         return PersonRecord(person.id, new, person.role, person.commission, person.target)
 
     def remove_person(self, name: str, *, force: bool = False) -> int:
         """Remove a person; with `force`, their entries and timer too. Returns entries removed."""
-        with self.change("people rm", f"removed {name}") as ctx:
+        with self._change("people rm", f"removed {name}") as ctx:
             person = self._person(ctx.conn, name)
             if person is None:
                 raise NotFound(self._unknown_person_message(name))
-            count = ctx.conn.execute(
-                select(func.count()).select_from(entry_t).where(entry_t.c.person_id == person.id)
-            ).scalar_one()
+            key = {"id": person.id}
+            count: int = ctx.conn.scalar("SELECT COUNT(*) FROM entry WHERE person_id = :id", key)
             if count and not force:
                 raise Conflict(
                     f"{name} has {plural(count, 'entry')}; remove them first or use --force "
                     "to remove the person and their entries"
                 )
-            for row in ctx.conn.execute(
-                select(entry_t).where(entry_t.c.person_id == person.id)
-            ).mappings():
-                ctx.before("entry", dict(row), row["id"])
-            ctx.conn.execute(delete(entry_t).where(entry_t.c.person_id == person.id))
-            timer = self.row_dict(ctx.conn, "timer", person.id)
+            columns = COLUMNS["entry"]
+            for row in ctx.conn.rows(
+                f"SELECT {', '.join(columns)} FROM entry WHERE person_id = :id", key
+            ):
+                ctx.before("entry", dict(zip(columns, row, strict=True)), row[0])
+            ctx.conn.run("DELETE FROM entry WHERE person_id = :id", key)
+            timer = self._row_dict(ctx.conn, "timer", person.id)
             if timer:
                 ctx.before("timer", timer, person.id)
-                ctx.conn.execute(delete(timer_t).where(timer_t.c.person_id == person.id))
-            ctx.before("person", self.row_dict(ctx.conn, "person", person.id), person.id)
-            ctx.conn.execute(delete(person_t).where(person_t.c.id == person.id))
+                ctx.conn.run("DELETE FROM timer WHERE person_id = :id", key)
+            ctx.before("person", self._row_dict(ctx.conn, "person", person.id), person.id)
+            ctx.conn.run("DELETE FROM person WHERE id = :id", key)
         return count

@@ -24,11 +24,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import text
-from sqlalchemy.engine import Connection
-
 from smbalance.errors import Conflict, NotFound, Refused, StoreError
 from smbalance.store.people import PeopleMixin
+from smbalance.store.sql import Conn
 
 DEFAULT_PREFIX = "smbalance"
 # The tables row-level security guards, and every table the store has.
@@ -176,20 +174,20 @@ class TeamMixin(PeopleMixin):
         """The group roles of a team store; None when `team init` never ran."""
         if self.dialect != "postgresql":
             return None
-        with self.read() as conn:
+        with self._read() as conn:
             return self._team_groups(conn)
 
     @staticmethod
-    def _team_groups(conn: Connection) -> TeamGroups | None:
-        row = conn.execute(text("SELECT owner_group, member_group FROM team")).first()
-        return TeamGroups(row.owner_group, row.member_group) if row else None
+    def _team_groups(conn: Conn) -> TeamGroups | None:
+        row = conn.first("SELECT owner_group, member_group FROM team")
+        return TeamGroups(*row) if row else None
 
     def team(self) -> list[TeamMember]:
         """Everyone with a login or in the owner group, and every person, by name."""
         groups = self._require_team()
-        with self.read() as conn:
-            linked = conn.execute(
-                text(
+        with self._read() as conn:
+            linked = conn.rows(
+                (
                     "SELECT p.name, p.login,"
                     " CASE WHEN p.login IS NULL THEN 'not linked'"
                     "  WHEN r.oid IS NULL THEN 'no role'"
@@ -199,48 +197,50 @@ class TeamMixin(PeopleMixin):
                     " FROM person p LEFT JOIN pg_roles r ON r.rolname = p.login"
                 ),
                 {"owner": groups.owner, "member": groups.member},
-            ).all()
+            )
             # Owners who log in but are nobody in the reports (the boss who set it up).
-            owners = conn.execute(
-                text(
+            owners = conn.rows(
+                (
                     "SELECT r.rolname FROM pg_roles r"
                     " WHERE r.rolcanlogin AND pg_has_role(r.oid, :owner, 'MEMBER')"
                     " AND NOT r.rolsuper"
                     " AND r.rolname NOT IN (SELECT login FROM person WHERE login IS NOT NULL)"
                 ),
                 {"owner": groups.owner},
-            ).scalars()
-            rows = [TeamMember(r.name, r.login, r.standing) for r in linked]
-            rows += [TeamMember(None, login, "owner") for login in owners]
+            )
+            rows = [TeamMember(name, login, standing) for name, login, standing in linked]
+            rows += [TeamMember(None, login, "owner") for (login,) in owners]
         return sorted(rows, key=lambda m: (m.person is None, m.person or "", m.login or ""))
 
     def journal(self, limit: int | None = None) -> list[JournalEntry]:
         """The journal, newest first (on a team store a member sees only their own)."""
         query = "SELECT id, at_utc, actor, command, summary, undone FROM change ORDER BY id DESC"
-        with self.read() as conn:
-            rows = conn.execute(
-                text(query + (" LIMIT :limit" if limit is not None else "")),
-                {"limit": limit},
-            ).all()
-        return [JournalEntry(r.id, r.at_utc, r.actor, r.command, r.summary, r.undone) for r in rows]
+        with self._read() as conn:
+            rows = conn.rows(
+                query + (" LIMIT :limit" if limit is not None else ""),
+                {} if limit is None else {"limit": limit},
+            )
+        return [
+            JournalEntry(change_id, at_utc, actor, command, summary, bool(undone))
+            for change_id, at_utc, actor, command, summary, undone in rows
+        ]
 
     def is_owner(self) -> bool:
         """True when the connected role may do everything (or this is no team store)."""
         groups = self.team_groups()
         if groups is None:
             return True
-        with self.read() as conn:
+        with self._read() as conn:
             return bool(
-                conn.execute(
-                    text("SELECT pg_has_role(current_user, :owner, 'MEMBER')"),
-                    {"owner": groups.owner},
-                ).scalar_one()
+                conn.scalar(
+                    "SELECT pg_has_role(current_user, :owner, 'MEMBER')", {"owner": groups.owner}
+                )
             )
 
     def team_needs_password(self, login: str) -> bool:
         """True when `team_add` would create the login role (and so needs a password)."""
         self._require_owner()
-        with self.read() as conn:
+        with self._read() as conn:
             return not _role_exists(conn, login)
 
     # ---- team init -------------------------------------------------------------------
@@ -249,8 +249,8 @@ class TeamMixin(PeopleMixin):
         """Set up (or set up again: it is idempotent) roles, ownership, grants and RLS."""
         self._require_postgresql()
         groups = TeamGroups.named(prefix)
-        with self.write() as conn:
-            conn.execute(text("LOCK TABLE team IN EXCLUSIVE MODE"))
+        with self._write() as conn:
+            conn.run("LOCK TABLE team IN EXCLUSIVE MODE")
             existing = self._team_groups(conn)
             if existing is not None and existing != groups:
                 raise Conflict(
@@ -262,64 +262,59 @@ class TeamMixin(PeopleMixin):
                 role for role in (groups.owner, groups.member) if not _role_exists(conn, role)
             )
             for role in created:
-                conn.execute(text(f"CREATE ROLE {quote_ident(role)} NOLOGIN"))
+                conn.run(f"CREATE ROLE {quote_ident(role)} NOLOGIN")
             owner, member = quote_ident(groups.owner), quote_ident(groups.member)
-            if not conn.execute(
-                text("SELECT pg_has_role(current_user, :owner, 'MEMBER')"),
-                {"owner": groups.owner},
-            ).scalar_one():
-                conn.execute(text(f"GRANT {owner} TO CURRENT_USER"))
-            schema = conn.execute(text("SELECT current_schema()")).scalar_one()
-            database = conn.execute(text("SELECT current_database()")).scalar_one()
-            conn.execute(
-                text(f"GRANT CONNECT ON DATABASE {quote_ident(database)} TO {owner}, {member}")
-            )
-            conn.execute(text(f"GRANT USAGE, CREATE ON SCHEMA {quote_ident(schema)} TO {owner}"))
-            conn.execute(text(f"GRANT USAGE ON SCHEMA {quote_ident(schema)} TO {member}"))
+            if not conn.scalar(
+                "SELECT pg_has_role(current_user, :owner, 'MEMBER')", {"owner": groups.owner}
+            ):
+                conn.run(f"GRANT {owner} TO CURRENT_USER")
+            schema = conn.scalar("SELECT current_schema()")
+            database = conn.scalar("SELECT current_database()")
+            conn.run(f"GRANT CONNECT ON DATABASE {quote_ident(database)} TO {owner}, {member}")
+            conn.run(f"GRANT USAGE, CREATE ON SCHEMA {quote_ident(schema)} TO {owner}")
+            conn.run(f"GRANT USAGE ON SCHEMA {quote_ident(schema)} TO {member}")
             # The owner group owns every table (and with them their sequences), so the
             # next migration, whichever owner runs it, changes one store.
             for table in TABLES:
-                conn.execute(text(f"ALTER TABLE {quote_ident(table)} OWNER TO {owner}"))
+                conn.run(f"ALTER TABLE {quote_ident(table)} OWNER TO {owner}")
             tables = ", ".join(quote_ident(t) for t in TABLES)
-            conn.execute(text(f"REVOKE ALL ON {tables} FROM {member}"))
-            conn.execute(text(f"GRANT SELECT ON {tables} TO {member}"))
+            conn.run(f"REVOKE ALL ON {tables} FROM {member}")
+            conn.run(f"GRANT SELECT ON {tables} TO {member}")
             for grant in _MEMBER_WRITES:
-                conn.execute(text(grant.format(member=member)))
+                conn.run(grant.format(member=member))
             for table, column in MEMBER_SEQUENCES:
-                sequence = conn.execute(
-                    text("SELECT pg_get_serial_sequence(:table, :column)"),
+                sequence = conn.scalar(
+                    "SELECT pg_get_serial_sequence(:table, :column)",
                     {"table": table, "column": column},
-                ).scalar_one()
-                conn.execute(text(f"GRANT USAGE ON SEQUENCE {sequence} TO {member}"))
+                )
+                conn.run(f"GRANT USAGE ON SEQUENCE {sequence} TO {member}")
             for table, policies in _policies(groups).items():
                 name = quote_ident(table)
-                conn.execute(text(f"ALTER TABLE {name} ENABLE ROW LEVEL SECURITY"))
-                conn.execute(text(f"ALTER TABLE {name} FORCE ROW LEVEL SECURITY"))
-                for old in conn.execute(
-                    text("SELECT policyname FROM pg_policies WHERE tablename = :t"
-                         " AND schemaname = current_schema()"),
+                conn.run(f"ALTER TABLE {name} ENABLE ROW LEVEL SECURITY")
+                conn.run(f"ALTER TABLE {name} FORCE ROW LEVEL SECURITY")
+                for (old,) in conn.rows(
+                    "SELECT policyname FROM pg_policies WHERE tablename = :t"
+                    " AND schemaname = current_schema()",
                     {"t": table},
-                ).scalars().all():  # fmt: skip
-                    conn.execute(text(f"DROP POLICY {quote_ident(old)} ON {name}"))
+                ):
+                    conn.run(f"DROP POLICY {quote_ident(old)} ON {name}")
                 for policy, command, using, check in policies:
                     sql = f"CREATE POLICY {policy} ON {name} FOR {command}"
                     if using is not None:
                         sql += f" USING ({using})"
                     if check is not None:
                         sql += f" WITH CHECK ({check})"
-                    conn.execute(text(sql))
-            conn.execute(text(_JOURNAL_GUARD.format(owner=quote_literal(groups.owner))))
-            conn.execute(text(f"ALTER FUNCTION smb_journal_guard() OWNER TO {owner}"))
-            conn.execute(text("DROP TRIGGER IF EXISTS smb_journal_guard ON change"))
-            conn.execute(
-                text(
-                    "CREATE TRIGGER smb_journal_guard BEFORE UPDATE ON change"
-                    " FOR EACH ROW EXECUTE FUNCTION smb_journal_guard()"
-                )
+                    conn.run(sql)
+            conn.run(_JOURNAL_GUARD.format(owner=quote_literal(groups.owner)))
+            conn.run(f"ALTER FUNCTION smb_journal_guard() OWNER TO {owner}")
+            conn.run("DROP TRIGGER IF EXISTS smb_journal_guard ON change")
+            conn.run(
+                "CREATE TRIGGER smb_journal_guard BEFORE UPDATE ON change"
+                " FOR EACH ROW EXECUTE FUNCTION smb_journal_guard()"
             )
             if existing is None:
-                conn.execute(
-                    text("INSERT INTO team (id, owner_group, member_group) VALUES (1, :o, :m)"),
+                conn.run(
+                    "INSERT INTO team (id, owner_group, member_group) VALUES (1, :o, :m)",
                     {"o": groups.owner, "m": groups.member},
                 )
         return TeamInitDone(groups, created, existing is None, schema)
@@ -332,12 +327,12 @@ class TeamMixin(PeopleMixin):
         """Link person `name` to `login` (created with `password` when missing) and make
         it a member (and, with `owner`, an owner too)."""
         groups = self._require_owner()
-        with self.change("team add", f"linked {name} to login {login}") as ctx:
+        with self._change("team add", f"linked {name} to login {login}") as ctx:
             conn = ctx.conn
-            taken = conn.execute(
-                text("SELECT name FROM person WHERE login = :login AND name <> :name"),
+            taken = conn.scalar(
+                "SELECT name FROM person WHERE login = :login AND name <> :name",
                 {"login": login, "name": name},
-            ).scalar()
+            )
             if taken is not None:
                 raise Conflict(
                     f"login {login!r} is already linked to {taken}; "
@@ -348,26 +343,25 @@ class TeamMixin(PeopleMixin):
                 if not password:
                     raise StoreError(f"role {login!r} does not exist; give it a password")
                 verifier = _password_verifier(conn, login, password)
-                conn.execute(
-                    text(
-                        f"CREATE ROLE {quote_ident(login)} LOGIN PASSWORD "
-                        + quote_literal(verifier).replace(":", r"\:")
-                    )
+                # PostgreSQL runs through SQLAlchemy's text(), where ":" starts a parameter.
+                conn.run(
+                    f"CREATE ROLE {quote_ident(login)} LOGIN PASSWORD "
+                    + quote_literal(verifier).replace(":", r"\:")
                 )
-            conn.execute(text(f"GRANT {quote_ident(groups.member)} TO {quote_ident(login)}"))
+            conn.run(f"GRANT {quote_ident(groups.member)} TO {quote_ident(login)}")
             if owner:
-                conn.execute(text(f"GRANT {quote_ident(groups.owner)} TO {quote_ident(login)}"))
+                conn.run(f"GRANT {quote_ident(groups.owner)} TO {quote_ident(login)}")
             person, created_person = self._ensure_person(ctx, name)
-            before = self.row_dict(conn, "person", person.id)
+            before = self._row_dict(conn, "person", person.id)
             ctx.before("person", before, person.id)
-            conn.execute(
-                text("UPDATE person SET login = :login, updated_utc = :now WHERE id = :id"),
+            conn.run(
+                "UPDATE person SET login = :login, updated_utc = :now WHERE id = :id",
                 {"login": login, "now": ctx.now, "id": person.id},
             )
-            is_owner = conn.execute(
-                text("SELECT pg_has_role(:login, :owner, 'MEMBER')"),
+            is_owner = conn.scalar(
+                "SELECT pg_has_role(:login, :owner, 'MEMBER')",
                 {"login": login, "owner": groups.owner},
-            ).scalar_one()
+            )
         return TeamAdded(name, login, created_role, created_person, bool(is_owner))
 
     def team_remove(self, name: str) -> str:
@@ -376,24 +370,22 @@ class TeamMixin(PeopleMixin):
         The login role itself stays (it may be used elsewhere); their entries stay.
         Returns the login that was unlinked."""
         groups = self._require_owner()
-        with self.change("team remove", f"unlinked {name}") as ctx:
+        with self._change("team remove", f"unlinked {name}") as ctx:
             person = self._person(ctx.conn, name)
             if person is None:
                 raise NotFound(self._unknown_person_message(name))
-            before = self.row_dict(ctx.conn, "person", person.id)
+            before = self._row_dict(ctx.conn, "person", person.id)
             assert before is not None
             login = before.get("login")
             if not login:
                 raise NotFound(f"{name} is not linked to a login; see `smbalance team ls`")
             ctx.before("person", before, person.id)
-            ctx.conn.execute(
-                text("UPDATE person SET login = NULL, updated_utc = :now WHERE id = :id"),
+            ctx.conn.run(
+                "UPDATE person SET login = NULL, updated_utc = :now WHERE id = :id",
                 {"now": ctx.now, "id": person.id},
             )
             if _role_exists(ctx.conn, login):
-                ctx.conn.execute(
-                    text(f"REVOKE {quote_ident(groups.member)} FROM {quote_ident(login)}")
-                )
+                ctx.conn.run(f"REVOKE {quote_ident(groups.member)} FROM {quote_ident(login)}")
         return login
 
     # ---- helpers ---------------------------------------------------------------------
@@ -421,18 +413,17 @@ class TeamMixin(PeopleMixin):
         return groups
 
 
-def _role_exists(conn: Connection, role: str) -> bool:
+def _role_exists(conn: Conn, role: str) -> bool:
     return bool(
-        conn.execute(
-            text("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :role)"), {"role": role}
-        ).scalar_one()
+        conn.scalar("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :role)", {"role": role})
     )
 
 
-def _password_verifier(conn: Connection, login: str, password: str) -> str:
+def _password_verifier(conn: Conn, login: str, password: str) -> str:
     """The password hashed by libpq (SCRAM-SHA-256, as `\\password` in psql does), so
     the plaintext never travels to the server, its logs or pg_stat_activity."""
-    raw = conn.connection.dbapi_connection
+    # PostgreSQL only, so `conn` is store.engine's EngineConn: its psycopg connection.
+    raw = conn.conn.connection.dbapi_connection  # type: ignore[attr-defined]
     pgconn = raw.pgconn  # type: ignore[union-attr]
     return pgconn.encrypt_password(password.encode(), login.encode(), b"scram-sha-256").decode()
 
@@ -475,9 +466,9 @@ def refusal(detail: str, owner_group: str | None, person: str | None = None) -> 
     return Refused(f"the store refused: {detail}; ask {owners}")
 
 
-def owner_group_of(conn: Connection) -> str | None:
+def owner_group_of(conn: Conn) -> str | None:
     try:
-        row = conn.execute(text("SELECT owner_group FROM team")).first()
+        row = conn.first("SELECT owner_group FROM team")
     except Exception:
         return None
     return row[0] if row else None

@@ -15,11 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select, update
-
 from smbalance.errors import NotFound
-from smbalance.models import change_row_t, change_t, entry_t
 from smbalance.store.base import StoreBase
+from smbalance.store.sql import for_update
 
 
 @dataclass(frozen=True)
@@ -31,31 +29,34 @@ class Reverted:
 
 class UndoMixin(StoreBase):
     def undo(self) -> Reverted:
-        with self.write() as conn:
-            query = select(change_t).where(change_t.c.undone.is_(False))
-            if self.dialect == "postgresql":
-                query = query.where(change_t.c.actor == self.actor)
-            change = conn.execute(
-                query.order_by(change_t.c.id.desc())
-                .limit(1)
+        with self._write() as conn:
+            team = conn.dialect == "postgresql"
+            change = conn.first(
+                "SELECT id, command, summary, at_utc FROM change WHERE NOT undone"
+                + (" AND actor = CURRENT_USER" if team else "")
+                + " ORDER BY id DESC LIMIT 1"
                 # Two people undoing at once on a shared PostgreSQL store must not both
                 # revert the same change (SQLite already holds its write lock here).
-                .with_for_update()
-            ).first()
+                + for_update(conn)
+            )
             if change is None:
                 raise NotFound(
                     "nothing to undo: none of your changes is left to revert "
                     "(others' changes are theirs to undo)"
-                    if self.dialect == "postgresql"
+                    if team
                     else "nothing to undo"
                 )
-            conn.execute(delete(entry_t).where(entry_t.c.change_id == change.id))
-            rows = conn.execute(
-                select(change_row_t)
-                .where(change_row_t.c.change_id == change.id)
-                .order_by(change_row_t.c.id.desc())
-            ).all()
-            for row in rows:
-                self.restore_row(conn, row.table_name, row.row_key, row.before)
-            conn.execute(update(change_t).where(change_t.c.id == change.id).values(undone=True))
-        return Reverted(change.command, change.summary, change.at_utc)
+            change_id, command, summary, at_utc = change
+            key = {"change_id": change_id}
+            conn.run("DELETE FROM entry WHERE change_id = :change_id", key)
+            rows = conn.rows(
+                "SELECT table_name, row_key, before FROM change_row"
+                " WHERE change_id = :change_id ORDER BY id DESC",
+                key,
+            )
+            for table, row_key, before in rows:
+                self._restore_row(conn, table, row_key, before)
+            conn.run(
+                "UPDATE change SET undone = :undone WHERE id = :change_id", {**key, "undone": True}
+            )
+        return Reverted(command, summary, at_utc)
