@@ -127,6 +127,7 @@ def add(
         notice(f"Created login role {login} with the password given (it is not shown).")
     standing = "an owner" if added.owner else "a member: they write only their own time"
     print(f"Linked {name} to login {login}; {login} is {standing}.")
+    assert store.url is not None  # a team store is PostgreSQL, opened through SQLAlchemy
     url = store.url.set(username=login, password=None).render_as_string(hide_password=True)
     notice(f"On {name}'s machine: smbalance config set db '{url}'")
 

@@ -30,6 +30,8 @@ from smbalance.store.undo import Reverted, UndoMixin
 __all__ = ["Reverted", "Store", "StoreError", "open_store"]
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
+
     from smbalance.store.opening import Migration
 
 
@@ -40,6 +42,9 @@ class Store(
 
     created: bool = False  # True when this open created the SQLite file
     migration: Migration | None = None  # what this open migrated, if anything
+    # The SQLAlchemy URL when the store was opened by the full path (always for
+    # PostgreSQL); None when an up-to-date SQLite file was opened with sqlite3 alone.
+    url: URL | None = None
 
 
 def open_store(
@@ -119,6 +124,7 @@ def _open_full(
     store = Store(db, where=where, path=path, clock=clock, format_instant=format_instant)  # type: ignore[arg-type]
     store.created = created
     store.migration = migration
+    store.url = url
     return store
 
 
