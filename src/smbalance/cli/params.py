@@ -118,6 +118,18 @@ def complete_person(ctx: typer.Context, incomplete: str) -> list[str]:
     return [n for n in names if n.startswith(incomplete.lower())]
 
 
+# A person's handle as a command's NAME argument (`people …`, `team …`).
+NameArg = Annotated[
+    NameText,
+    typer.Argument(
+        metavar="NAME",
+        parser=parse_name,
+        autocompletion=complete_person,
+        help="The person's handle, e.g. alice.",
+    ),
+]
+
+
 def _use_global_options(ctx: typer.Context) -> None:
     """Completion never runs the root callback, so take `--db`/`--config`/`--tz` (or their
     environment variables) from the parsed command line: `smbalance --db team.db report

@@ -10,6 +10,7 @@ import typer
 
 from smbalance.cli.context import state
 from smbalance.cli.params import (
+    NameArg,
     NameText,
     complete_person,
     format_option,
@@ -26,15 +27,6 @@ people_app = typer.Typer(
     no_args_is_help=True,
 )
 
-Name = Annotated[
-    NameText,
-    typer.Argument(
-        metavar="NAME",
-        parser=parse_name,
-        autocompletion=complete_person,
-        help="The person's handle, e.g. alice.",
-    ),
-]
 RoleOpt = Annotated[str | None, role_option()]
 CommissionOpt = Annotated[
     int | None,
@@ -60,7 +52,7 @@ TargetOpt = Annotated[
 
 @people_app.command("add")
 def add(
-    name: Name,
+    name: NameArg,
     role: Annotated[str, role_option()],
     commission: CommissionOpt = None,
     target: TargetOpt = None,
@@ -79,7 +71,7 @@ def add(
 @people_app.command("set")
 def set_(
     ctx: typer.Context,
-    name: Name,
+    name: NameArg,
     role: RoleOpt = None,
     commission: CommissionOpt = None,
     target: TargetOpt = None,
@@ -164,7 +156,7 @@ def rename(
 
 @people_app.command("rm")
 def rm(
-    name: Name,
+    name: NameArg,
     force: Annotated[
         bool, typer.Option("--force", help="Also delete their entries and timer.")
     ] = False,

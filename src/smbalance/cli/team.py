@@ -16,12 +16,10 @@ import typer
 
 from smbalance.cli.context import notice, state
 from smbalance.cli.params import (
-    NameText,
-    complete_person,
+    NameArg,
     format_option,
     parse_group_prefix,
     parse_login,
-    parse_name,
 )
 from smbalance.errors import SmbalanceError
 
@@ -29,16 +27,6 @@ team_app = typer.Typer(
     help="A team store on PostgreSQL: each member writes only their own time.",
     no_args_is_help=True,
 )
-
-Name = Annotated[
-    NameText,
-    typer.Argument(
-        metavar="NAME",
-        parser=parse_name,
-        autocompletion=complete_person,
-        help="The person's handle, e.g. alice.",
-    ),
-]
 
 
 @team_app.command("init", short_help="Make this PostgreSQL store a team store (once).")
@@ -81,7 +69,7 @@ def init(
 
 @team_app.command("add", short_help="Link a person to a login role; make it a member.")
 def add(
-    name: Name,
+    name: NameArg,
     login: Annotated[
         str | None,
         typer.Option(
@@ -179,7 +167,7 @@ def ls(fmt: Annotated[str, format_option(("table", "json"))] = "table") -> None:
 
 
 @team_app.command("remove", short_help="Unlink a person from their login; out of the team.")
-def remove(name: Name) -> None:
+def remove(name: NameArg) -> None:
     """Unlink NAME from their login role and take it out of the team (owner only).
 
     Their entries stay, and so does the login role (drop it in psql if it is no longer
