@@ -166,6 +166,8 @@ def test_a_member_writes_only_their_own_time_through_the_cli(team: Team) -> None
     # What a member cannot do to the team.
     one_error(alice("team", "add", "mallory", "--password-stdin", input="x\n"), owners)
     one_error(alice("team", "remove", "bob"), owners)
+    prefix = team.owner_group.removesuffix("_owner")
+    one_error(alice("team", "init", "--prefix", prefix), "tables belong to", "their owner")
 
     # bob's report still shows alice (everyone reads everything); log a fresh one.
     assert alice("log", "marketing", "45m", "--who", "alice").exit_code == 0

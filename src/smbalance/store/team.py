@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from smbalance.errors import Conflict, NotFound, Refused, StoreError
 from smbalance.store.people import PeopleMixin
-from smbalance.store.sql import Conn
+from smbalance.store.sql import Conn, in_list
 
 DEFAULT_PREFIX = "smbalance"
 # The tables row-level security guards, and every table the store has.
@@ -250,6 +250,8 @@ class TeamMixin(PeopleMixin):
         self._require_postgresql()
         groups = TeamGroups.named(prefix)
         with self._write() as conn:
+            roles = (groups.owner, groups.member)
+            _check_may_init(conn, [role for role in roles if not _role_exists(conn, role)])
             conn.run("LOCK TABLE team IN EXCLUSIVE MODE")
             existing = self._team_groups(conn)
             if existing is not None and existing != groups:
@@ -258,9 +260,7 @@ class TeamMixin(PeopleMixin):
                     f"{existing.member}; run `smbalance team init` with the same prefix "
                     f"(--prefix {existing.owner.removesuffix('_owner')})"
                 )
-            created = tuple(
-                role for role in (groups.owner, groups.member) if not _role_exists(conn, role)
-            )
+            created = tuple(role for role in roles if not _role_exists(conn, role))
             for role in created:
                 conn.run(f"CREATE ROLE {quote_ident(role)} NOLOGIN")
             owner, member = quote_ident(groups.owner), quote_ident(groups.member)
@@ -411,6 +411,34 @@ class TeamMixin(PeopleMixin):
                 f"{self.where} has no team yet; its owner sets one up with `smbalance team init`"
             )
         return groups
+
+
+def _check_may_init(conn: Conn, missing_roles: Sequence[str]) -> None:
+    """Say up front, in words, why `team init` cannot run as this role."""
+    me, may = conn.first(
+        "SELECT current_user, rolcreaterole OR rolsuper FROM pg_roles WHERE rolname = current_user"
+    ) or ("?", False)
+    params: dict[str, object] = {}
+    foreign = [
+        owner
+        for (owner,) in conn.rows(
+            "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = current_schema()"
+            f" AND tablename IN {in_list('table', TABLES, params)}"
+            " AND NOT pg_has_role(tableowner, 'MEMBER') ORDER BY tableowner",
+            params,
+        )
+    ]
+    if foreign:
+        raise Refused(
+            f"the store's tables belong to {', '.join(foreign)}, not to {me}; run "
+            "`smbalance team init` as their owner (or a superuser)"
+        )
+    if missing_roles and not may:
+        raise Refused(
+            f"team init creates the roles {' and '.join(missing_roles)}, and {me} may not "
+            f"create roles; run it as a role with CREATEROLE (a superuser can `ALTER ROLE "
+            f"{quote_ident(me)} CREATEROLE`)"
+        )
 
 
 def _role_exists(conn: Conn, role: str) -> bool:
