@@ -155,8 +155,10 @@ def test_a_member_writes_only_their_own_time_through_the_cli(team: Team) -> None
     one_error(alice("people", "set", "alice", "--target", "5"), "people", owners)
     one_error(alice("people", "add", "carol", "--role", "both"), "people")
     one_error(alice("people", "rm", "bob", "--force"), "people")
-    bobs_row = "person,category,start,end\nbob,sales,2026-11-20T10:00:00Z,2026-11-20T11:00:00Z\n"
-    one_error(alice("import", "-", "--format", "csv", input=bobs_row), "only your own")
+    rows = "person,category,start,end\n{},sales,2026-11-20T10:00:00Z,2026-11-20T11:00:00Z\n"
+    one_error(alice("import", "-", "--format", "csv", input=rows.format("bob")), "only your own")
+    ok(alice("import", "-", "--format", "csv", input=rows.format("alice")))  # her own: fine
+    assert "imported 1 entry" in ok(alice("undo")).stdout
     # alice's undo reverts her own log, never bob's newer changes.
     undone = alice("undo")
     assert undone.exit_code == 0 and "for alice" in undone.stdout, undone.stderr
@@ -178,6 +180,7 @@ def test_a_member_writes_only_their_own_time_through_the_cli(team: Team) -> None
     }
 
     # The owner may do all of it.
+    ok(boss("import", "-", "--format", "csv", input=rows.format("bob")))
     assert boss("log", "sales", "30m", "--who", "bob").exit_code == 0
     assert boss("edit", "2", "--note", "checked by boss").exit_code == 0
     assert boss("stop", "--who", "bob").exit_code == 0

@@ -57,8 +57,16 @@ class EngineConn:
                 f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows
             )
             return
-        # PostgreSQL's COPY, in the same transaction: several times executemany's speed.
         cursor = self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        if self.scalar(
+            "SELECT relrowsecurity FROM pg_class WHERE oid = to_regclass(:t)", {"t": table}
+        ):
+            # A team store: COPY FROM cannot run under row-level security, so INSERT,
+            # whose every row the policies check (psycopg pipelines executemany).
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+            return
+        # PostgreSQL's COPY, in the same transaction: several times executemany's speed.
         with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
