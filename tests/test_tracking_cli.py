@@ -329,14 +329,14 @@ def test_rm_and_undo(cli):
     assert result.exit_code == 0 and "Deleted entries 1, 2" in result.stdout
     assert entries_json(cli) == []
     undo = cli("undo")
-    assert undo.exit_code == 0 and "Undid rm" in undo.stdout
+    assert undo.exit_code == 0 and "Restored entries 1, 2" in undo.stdout
     assert entries_json(cli) == before  # same ids and uids
 
 
 def test_edit_without_changes_is_a_usage_error_that_undo_never_sees(cli):
     cli("log", "sales", "1h", "--start", "09:00", "--who", "alice")
     assert_error(cli("edit", "1"), 2, "nothing to change")
-    assert "Undid log" in cli("undo").stdout
+    assert "Removed entry 1 (logged 1h of sales for alice)" in cli("undo").stdout
 
 
 def test_ids_no_database_can_hold_are_unknown_ids(cli):
@@ -363,7 +363,7 @@ def test_entries_beyond_four_digit_years_are_usage_errors(cli, args):
 def test_undo_reverts_log_and_says_what(cli):
     cli("log", "sales", "1h", "--who", "alice")
     result = cli("undo")
-    assert "Undid log: logged 1h of sales for alice (entry 1)" in result.stdout
+    assert "Removed entry 1 (logged 1h of sales for alice)" in result.stdout
     assert entries_json(cli) == []
     assert_error(cli("undo"), 1, "nothing to undo")
 

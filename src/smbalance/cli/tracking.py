@@ -555,8 +555,70 @@ def undo() -> None:
     Example:
       smbalance undo
     """
-    reverted = state().store().undo()
-    print(f"Undid {reverted.command}: {visible(reverted.summary)}.")
+    app = state()
+    reverted = app.store().undo()
+    print(visible(undo_message(reverted, app.format_instant)))
+
+
+# How undo names the entries a change had added: "Removed entry 12 (logged 1h of …)".
+ADDED_BY = {"log": "logged ", "stop": "saved ", "start": "saved ", "import": "imported "}
+
+
+def undo_message(reverted, fmt) -> str:  # type: ignore[no-untyped-def]
+    """What undoing a change did, in words that describe the result: "Restored entries
+    13, 14", "alice's sales timer is running again", "Removed entry 12 (logged 1h of
+    sales for bob)"."""
+    from smbalance.timeparse import format_duration
+
+    def entry_words(e) -> str:  # type: ignore[no-untyped-def]
+        return f"{format_duration(e.seconds)} of {e.category} for {e.person}"
+
+    def ids(entries, count: int) -> str:  # type: ignore[no-untyped-def]
+        shown = ", ".join(str(e.id) for e in sorted(entries, key=lambda e: e.id))
+        more = count - len(entries)
+        return f"{shown} and {plural(more, 'more', 'more')}" if more > 0 else shown
+
+    said = []
+    for timer in reverted.timers_back:
+        said.append(
+            f"{timer.person}'s {timer.category} timer is running again "
+            f"(since {fmt(timer.start_utc)})"
+        )
+    for timer in reverted.timers_gone:
+        said.append(
+            f"{timer.person}'s {timer.category} timer (started {fmt(timer.start_utc)}) is gone"
+        )
+    for name in reverted.people_back:
+        said.append(f"Restored {name}")
+    removed, count = reverted.removed, reverted.removed_count
+    if count == 1 and removed:
+        verb = ADDED_BY.get(reverted.command, "")
+        said.append(f"Removed entry {removed[0].id} ({verb}{entry_words(removed[0])})")
+    elif count:
+        said.append(
+            f"Removed {plural(count, 'entry')} added by the {reverted.command}: "
+            f"{ids(removed, count)}"
+        )
+    if reverted.restored_count:
+        word = plural(reverted.restored_count, "entry", count=False)
+        said.append(f"Restored {word} {ids(reverted.restored, reverted.restored_count)}")
+    for entry in reverted.reverted:
+        span = _span(fmt(entry.start_utc), fmt(entry.end_utc))
+        said.append(f"Entry {entry.id} is back to {entry_words(entry)}, {span}")
+    for name in reverted.people_gone:
+        said.append(f"Removed {name} (added by the {reverted.command})")
+    for now, was in reverted.people_reverted:
+        if now != was.name:
+            said.append(f"Renamed {now} back to {was.name}")
+        else:
+            target = f"{was.target}%" if was.target is not None else "the policy floor"
+            said.append(
+                f"{was.name} is back to role {was.role}, commission {was.commission}%, "
+                f"target {target}"
+            )
+    if not said:
+        return f"Undid {reverted.command}: {reverted.summary}."
+    return ". ".join(said) + "."
 
 
 def register(app: typer.Typer) -> None:
