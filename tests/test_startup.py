@@ -128,3 +128,48 @@ def test_opening_an_up_to_date_store_imports_no_alembic(sqlite_path: Path) -> No
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+# What a tracking command may import besides the standard library and smbalance: the
+# CLI framework and its helpers.  Not SQLAlchemy, SQLModel, Alembic, pydantic, Rich or
+# pendulum (#16): on an up-to-date SQLite store they go through sqlite3 alone.
+TRACKING_MAY_IMPORT = {"typer", "annotated_doc", "shellingham", "platformdirs", "typing_extensions"}
+NOT_PACKAGES = {"__main__", "_distutils_hack"}
+
+
+def third_party(loaded: set[str]) -> set[str]:
+    return {
+        name
+        for name in loaded - set(sys.stdlib_module_names) - NOT_PACKAGES - {"smbalance"}
+        if not name.startswith("_sysconfigdata")
+    }
+
+
+def test_tracking_commands_on_an_up_to_date_sqlite_store_import_only_the_cli_framework(
+    sqlite_path: Path,
+) -> None:
+    open_store(sqlite_path).close()  # created and migrated here, in the test process
+    db = ["--db", str(sqlite_path)]
+    for args in (
+        ["log", "sales", "30m", "--who", "alice", "--note", "call", "--tag", "q4"],
+        ["start", "marketing", "--who", "alice"],
+        ["status"],
+        ["status", "--who", "alice", "--format", "json"],
+        ["stop", "--who", "alice"],
+        ["start", "sales", "--who", "bob", "--at", "13:00"],
+        ["cancel", "--who", "bob"],
+        ["undo"],
+    ):
+        output, loaded = probe([*db, *args])
+        assert output.strip(), args
+        assert third_party(loaded) <= TRACKING_MAY_IMPORT, (args, third_party(loaded))
+        assert not loaded & (HEAVY | {"pydantic"}), args
+
+
+def test_an_old_store_still_takes_the_full_path_and_is_migrated(tmp_path: Path) -> None:
+    """The lean path only ever opens a store at the current schema; anything else goes
+    through SQLAlchemy and Alembic as before (here: a missing file is created)."""
+    store = tmp_path / "new.db"
+    output, loaded = probe(["--db", str(store), "log", "sales", "30m", "--who", "alice"])
+    assert "Logged 30m" in output
+    assert "sqlalchemy" in loaded and "alembic" in loaded

@@ -51,6 +51,66 @@ def _list_shown_as_repeats() -> None:
 _list_shown_as_repeats()
 
 
+def _coercion_without_pydantic() -> None:
+    """Coerce what our parameters need without Pydantic (its import costs ~0.1 s).
+
+    Typer 0.29 checks each value with a Pydantic TypeAdapter built for its annotation.
+    Our values are already checked: a parameter with a `parser` gets what the parser
+    returns (our parsers raise Click's usage errors themselves), and a plain `str` is a
+    string, and a flag is a bool.  Those cases are handled here, as Typer's adapters would; any
+    other annotation (a number with min/max, a path, a choice) still goes to Typer's
+    own coercion, unchanged.  (`typer` has an upper bound in pyproject.toml for this.)
+    """
+    import types
+    import typing
+    from dataclasses import dataclass
+
+    from typer import _coercion, core
+
+    build = core.build_runtime_param
+
+    @dataclass(frozen=True)
+    class Plain(_coercion.RuntimeParam):
+        parse: Callable[[Any], Any]
+        many: bool
+
+        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+            if self.many:
+                items = value if isinstance(value, (list, tuple)) else [value]
+                return [self.parse(item) for item in items]
+            return self.parse(value)
+
+    @dataclass(frozen=True)
+    class Flag(_coercion.RuntimeParam):
+        descriptor: Any
+
+        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+            if isinstance(value, bool):  # a flag's value: nothing to check
+                return value
+            return build(self.descriptor)._coerce_value(value, param, ctx)
+
+    def plain(descriptor: Any) -> Any:
+        annotation, info = descriptor.annotation, descriptor.parameter_info
+        if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = args[0] if len(args) == 1 else annotation
+        many = typing.get_origin(annotation) is list
+        if many:
+            (annotation,) = typing.get_args(annotation)
+        if descriptor.file_annotation is None and info.parser is not None:
+            return Plain(info, descriptor.annotation, info.parser, many)
+        if annotation is bool and not many:
+            return Flag(info, descriptor.annotation, descriptor)
+        if descriptor.file_annotation is None and annotation is str and not many:
+            return Plain(info, descriptor.annotation, str, many)
+        return build(descriptor)
+
+    core.build_runtime_param = plain
+
+
+_coercion_without_pydantic()
+
+
 def checked(parse: Callable[[str], Any]) -> Callable[[str], Any]:
     """Turn a core parser's ValueError into Click's "Invalid value" usage error."""
 

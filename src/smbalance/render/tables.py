@@ -201,49 +201,51 @@ def entries_table(
 
 
 def timers_table(timers: Sequence[TimerRecord], now: int, fmt: Fmt) -> None:
-    out = console()
+    """`status`'s running timers, in plain text (see `render.plain`: no Rich)."""
+    from smbalance.render import plain
+
     if not timers:
-        out.print("No timer is running.")
+        print("No timer is running.")
         return
-    table = plain_table("Running timers")
-    for name in ("person", "category", "since", "elapsed", "note"):
-        table.add_column(name)
-    for timer in timers:
-        table.add_row(
-            shown(timer.person),
-            _category(timer.category),
+    rows = [
+        [
+            plain.stored(timer.person),
+            plain.Cell(timer.category, CATEGORY_STYLE.get(timer.category, "")),
             fmt(timer.start_utc),
             format_duration(max(now - timer.start_utc, 0)),
-            shown(timer.note),
-        )
-    out.print(table)
+            plain.stored(timer.note),
+        ]
+        for timer in timers
+    ]
+    columns = [(name, "left") for name in ("person", "category", "since", "elapsed", "note")]
+    print(plain.table("Running timers", columns, rows))
 
 
 def split_table(rows: Sequence[DaySplit], title: str) -> None:
-    """Per-person sales/marketing seconds and share (status's "today")."""
-    out = console()
+    """Per-person sales/marketing seconds and share (status's "today"), in plain text."""
+    from smbalance.render import plain
+
     if not rows:
-        out.print(f"{title}: nothing logged yet.")
+        print(f"{title}: nothing logged yet.")
         return
-    table = plain_table(title)
-    for name, justify in (
+    columns = [
         ("person", "left"),
         ("sales", "right"),
         ("marketing", "right"),
         ("total", "right"),
         ("marketing share", "right"),
-    ):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
-    for row in rows:
-        share = row.marketing_share
-        table.add_row(
-            shown(row.person),
+    ]
+    cells = [
+        [
+            plain.stored(row.person),
             format_duration(row.sales_seconds),
             format_duration(row.marketing_seconds),
             format_duration(row.total_seconds),
-            "–" if share is None else f"{share:.1f}%",
-        )
-    out.print(table)
+            "–" if row.marketing_share is None else f"{row.marketing_share:.1f}%",
+        ]
+        for row in rows
+    ]
+    print(plain.table(title, columns, cells))
 
 
 def people_table(people: Sequence[PersonRecord], floor: float) -> None:
