@@ -442,6 +442,9 @@ def test_team_ls_and_remove(team: Team) -> None:
     )
     ok(boss("team", "add", "bob", "--login", team.bob))  # the role exists: no password asked
     ok(bob("log", "sales", "1h", "--who", "bob"))
+    # Linking alice to another login takes her old one out of the team.
+    ok(boss("team", "add", "alice", "--login", team.boss))
+    one_error(team.cli(team.alice)("status"), "not open to your role")
     one_error(boss("team", "remove", "nobody"), "no person")
 
 

@@ -353,6 +353,11 @@ class TeamMixin(PeopleMixin):
                 conn.run(f"GRANT {quote_ident(groups.owner)} TO {quote_ident(login)}")
             person, created_person = self._ensure_person(ctx, name)
             before = self._row_dict(conn, "person", person.id)
+            assert before is not None
+            old_login = before.get("login")
+            if old_login and old_login != login and _role_exists(conn, old_login):
+                # Relinked: the old login is nobody's now, so it leaves the team.
+                conn.run(f"REVOKE {quote_ident(groups.member)} FROM {quote_ident(old_login)}")
             ctx.before("person", before, person.id)
             conn.run(
                 "UPDATE person SET login = :login, updated_utc = :now WHERE id = :id",
