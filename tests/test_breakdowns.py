@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import pytest
 
 from conftest import NOW, NOW_EPOCH, TZ
-from smbalance.config import PolicyConfig
+from smbalance.domain import PolicyConfig
 from smbalance.periods import Period, day_of, week_of
 from smbalance.policy import PersonSplit
 from smbalance.report import UNTAGGED, build_report, report_dict

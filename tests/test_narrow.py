@@ -13,8 +13,7 @@ from datetime import UTC, datetime
 import pytest
 from rich.console import Console
 
-from smbalance.config import PolicyConfig
-from smbalance.domain import EntryRecord
+from smbalance.domain import EntryRecord, PolicyConfig
 from smbalance.periods import Period
 from smbalance.policy import PersonSplit, Warning
 from smbalance.render.report import print_report, trend_bar

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from smbalance.config import PolicyConfig
+from smbalance.domain import PolicyConfig
 from smbalance.policy import (
     PersonSplit,
     effective_target,

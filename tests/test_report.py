@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from conftest import NOW, TZ
-from smbalance.config import PolicyConfig
+from smbalance.domain import PolicyConfig
 from smbalance.periods import last_week, week_of
 from smbalance.report import build_report, report_csv, report_dict
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from smbalance.config import PolicyConfig
+from smbalance.domain import PolicyConfig
 from smbalance.periods import Period
 from smbalance.policy import PersonSplit, Warning
 from smbalance.render.html import report_html

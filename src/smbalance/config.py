@@ -17,23 +17,12 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from smbalance.domain import PolicyConfig
 from smbalance.errors import ConfigError
 from smbalance.periods import WEEKDAYS, parse_week_start
 
 APP = "smbalance"
 DEFAULT_MAX_ENTRY_HOURS = 12
-
-
-@dataclass(frozen=True)
-class PolicyConfig:
-    """Thresholds of the balance policy (all percents, except hours and weeks)."""
-
-    floor: float = 25
-    commission_driven: float = 50
-    overload: float = 20
-    min_hours: float = 2
-    trend_weeks: int = 4
-    slide: float = 2
 
 
 TOP_KEYS = ("timezone", "week_start", "default_person", "db", "max_entry_hours")

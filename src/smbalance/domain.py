@@ -215,6 +215,19 @@ def share(part: int, total: int) -> float | None:
     return tenths / 10
 
 
+@dataclass(frozen=True)
+class PolicyConfig:
+    """Thresholds of the balance policy (all percents, except hours and weeks): the
+    `[policy]` table of the config file, which `smbalance.config` reads."""
+
+    floor: float = 25
+    commission_driven: float = 50
+    overload: float = 20
+    min_hours: float = 2
+    trend_weeks: int = 4
+    slide: float = 2
+
+
 class SalesMarketingSeconds:
     """Totals and shares of anything that has `sales_seconds` and `marketing_seconds`
     (a person's split, a team's, a week of the trend): one definition of each number."""

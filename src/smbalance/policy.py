@@ -13,8 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from smbalance.config import PolicyConfig
-from smbalance.domain import SalesMarketingSeconds, share
+from smbalance.domain import PolicyConfig, SalesMarketingSeconds, share
 from smbalance.timeparse import format_duration
 
 CODES = (

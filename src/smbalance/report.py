@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from smbalance.config import PolicyConfig
-from smbalance.domain import SalesMarketingSeconds
+from smbalance.domain import PolicyConfig, SalesMarketingSeconds
 from smbalance.exchange.shape import iso_z
 from smbalance.periods import Period, day_of, week_label, weeks_ending
 from smbalance.policy import PersonSplit, Warning, effective_target, evaluate
