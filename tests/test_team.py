@@ -158,7 +158,7 @@ def test_a_member_writes_only_their_own_time_through_the_cli(team: Team) -> None
     rows = "person,category,start,end\n{},sales,2026-11-20T10:00:00Z,2026-11-20T11:00:00Z\n"
     one_error(alice("import", "-", "--format", "csv", input=rows.format("bob")), "only your own")
     ok(alice("import", "-", "--format", "csv", input=rows.format("alice")))  # her own: fine
-    assert "imported 1 entry" in ok(alice("undo")).stdout
+    assert "imported 1h of sales for alice" in ok(alice("undo")).stdout
     # alice's undo reverts her own log, never bob's newer changes.
     undone = alice("undo")
     assert undone.exit_code == 0 and "for alice" in undone.stdout, undone.stderr
