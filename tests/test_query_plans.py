@@ -98,3 +98,20 @@ def test_report_week_reads_a_range_of_ix_entry_start(
     plans = entry_plans(history, captured)
     assert_all_searches(plans)
     assert any("ix_entry_start" in step for _, steps in plans for step in steps)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["report", "--month", "--by", "day"],
+        ["report", "--month", "--by", "tag"],
+        ["entries", "--by-day", "--limit", "5"],
+        ["entries", "--format", "csv", "--category", "sales"],
+    ],
+)
+def test_breakdowns_and_listings_read_ranges(
+    history: Path, captured: list[Statement], args: list[str]
+) -> None:
+    """A month by day is one VALUES table joined to the start index, a day at a time."""
+    run(history, *args)
+    assert_all_searches(entry_plans(history, captured))
