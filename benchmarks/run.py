@@ -36,6 +36,14 @@ PG_URL = os.environ.get("SMBALANCE_BENCH_PG_URL", "postgresql+psycopg://postgres
 NOW = "2026-11-27T17:00:00Z"
 # `log` goes into a Saturday morning, which the generator always leaves free.
 LOG_ARGS = ("log", "sales", "--start", "2026-11-28 10:00", "--end", "2026-11-28 11:00")
+# `start`, `stop` and `status` run at noon that Saturday, after the morning's work, so a
+# timer started or stopped "now" meets no generated entry.
+TRACK_NOW = "2026-11-28T12:00:00Z"
+TIMER_START = 1795868400  # 2026-11-28 11:00 UTC: the running timer `stop` saves
+TRACKING = ("start", "stop", "status")
+WATSON_SIZES = (1000, 10000)
+# Watson's equivalent of each tracking command (its `add` is our `log` with times).
+WATSON = {"log": "add", "start": "start", "stop": "stop", "status": "status"}
 
 
 class CommandMissing(Exception):
@@ -92,6 +100,7 @@ class Job:
     argv: list[str]
     prepare: Callable[[], None] | None = None
     stdout_path: Path | None = None
+    env: dict[str, str] | None = None  # added to the runner's environment
 
 
 def measure(
@@ -118,13 +127,25 @@ def median_figure(figures: list[Figure]) -> Figure:
     )
 
 
-def copier(source: Path, target: Path) -> Callable[[], None]:
-    """Copy a store afresh before each run, so writes never accumulate between runs."""
+def copier(source: Path, target: Path, *, timer: bool = False) -> Callable[[], None]:
+    """Copy a store afresh before each run, so writes never accumulate between runs
+    (`timer`: with person01's timer running since TIMER_START, for `stop` and `status`)."""
 
     def prepare() -> None:
         for suffix in ("-wal", "-shm"):
             Path(f"{target}{suffix}").unlink(missing_ok=True)
         shutil.copyfile(source, target)
+        if timer:
+            import sqlite3
+
+            db = sqlite3.connect(target)
+            with db:
+                db.execute(
+                    "INSERT INTO timer (person_id, category, start_utc, note, tags, created_utc)"
+                    " SELECT id, 'sales', ?, '', '', ? FROM person WHERE name = 'person01'",
+                    (TIMER_START, TIMER_START),
+                )
+            db.close()
         # Flush the copy now, untimed: otherwise the command's first fsync (SQLite's
         # checkpoint on close) pays for writing back a freshly copied 185 MB file, and
         # `log` @1M looks 0.1-1 s slower than `log` @1k for a reason no user meets.
@@ -133,6 +154,37 @@ def copier(source: Path, target: Path) -> Callable[[], None]:
             os.fsync(descriptor)
         finally:
             os.close(descriptor)
+
+    return prepare
+
+
+def watson_frames(path: Path, count: int) -> Path:
+    """Watson's frames file with `count` one-hour frames, the last ending before the
+    Saturday the jobs work on (the same history length as our store of that size)."""
+    import json
+
+    if not path.exists():
+        end = TIMER_START - 86_400
+        frames = [
+            [end - (i + 1) * 3600, end - i * 3600 - 600, "sales" if i % 3 else "marketing",
+             f"{i:032x}", ["q4"] if i % 7 == 0 else [], end]
+            for i in range(count)
+        ][::-1]  # fmt: skip
+        path.write_text(json.dumps(frames, indent=1))
+    return path
+
+
+def watson_copier(frames: Path, home: Path, *, running: bool) -> Callable[[], None]:
+    """A fresh Watson directory before each run: the frames, and a running frame."""
+    import json
+
+    def prepare() -> None:
+        home.mkdir(exist_ok=True)
+        shutil.copyfile(frames, home / "frames")
+        state = home / "state"
+        state.unlink(missing_ok=True)
+        if running:
+            state.write_text(json.dumps({"project": "sales", "start": TIMER_START, "tags": []}))
 
     return prepare
 
@@ -199,7 +251,8 @@ class Bench:
                 try:
                     if job.prepare is not None:
                         job.prepare()
-                    figures[job.key].append(run_once(job.argv, self.env, job.stdout_path))
+                    env = {**self.env, **job.env} if job.env else self.env
+                    figures[job.key].append(run_once(job.argv, env, job.stdout_path))
                 except CommandMissing:
                     self.notes[job.key] = "n/a (command missing)"
                     live.remove(job)
@@ -228,6 +281,8 @@ class Bench:
             target = self.work / f"log-{size}.db"
             argv = [*self.smb, "--db", str(target), *LOG_ARGS, "--who", "person01", "-q"]
             jobs.append(Job(f"log @{size:,}", argv, copier(generate.sqlite_store(size), target)))
+        jobs += self.tracking_jobs(log_sizes)
+        jobs += self.watson_jobs(log_sizes)
         for size in sizes:
             db = ["--db", str(self.read_store(size))]
             jobs.append(Job(f"report --week @{size:,}", [*self.smb, *db, "report", "--week"]))
@@ -239,6 +294,63 @@ class Bench:
                     )
                 )
         self.together(jobs)
+
+    def tracking_jobs(self, sizes: list[int]) -> list[Job]:
+        """`start`, `stop` and `status` of person01 at each size (`log` is above)."""
+        env = {"SMBALANCE_NOW": TRACK_NOW}
+        jobs = []
+        for size in sizes:
+            source = generate.sqlite_store(size)
+            who = ["--who", "person01"]
+            for command in TRACKING:
+                target = self.work / f"{command}-{size}.db"
+                args = ["start", "marketing", *who] if command == "start" else [command]
+                if command == "stop":
+                    args += who
+                prepare = copier(source, target, timer=command != "start")
+                argv = [*self.smb, "--db", str(target), *args]
+                jobs.append(Job(f"{command} @{size:,}", argv, prepare, env=env))
+        return jobs
+
+    def watson_jobs(self, ours: list[int]) -> list[Job]:
+        """Watson's add/start/stop/status on the same number of frames, side by side."""
+        watson = Path(PYTHON).parent / "watson"
+        if not watson.exists():
+            print(
+                "! Watson is not installed in this venv (pip install td-watson): "
+                "its rows are left out",
+                file=sys.stderr,
+            )
+            for size in WATSON_SIZES:
+                for command in WATSON.values():
+                    self.notes[f"watson {command} @{size:,}"] = "n/a (td-watson not installed)"
+                    self.figures[f"watson {command} @{size:,}"] = None
+            return []
+        jobs = []
+        for size in WATSON_SIZES:
+            frames = watson_frames(self.work / f"watson-frames-{size}.json", size)
+            for command in WATSON.values():
+                home = self.work / f"watson-{command}-{size}"
+                args = {
+                    "add": ["add", "-f", "2026-11-28 10:00", "-t", "2026-11-28 11:00", "sales"],
+                    "start": ["start", "marketing"],
+                    "stop": ["stop"],
+                    "status": ["status"],
+                }[command]
+                prepare = watson_copier(frames, home, running=command in ("stop", "status"))
+                env = {"WATSON_DIR": str(home), "TZ": "UTC"}
+                jobs.append(
+                    Job(f"watson {command} @{size:,}", [str(watson), *args], prepare, env=env)
+                )
+            if size not in ours:
+                # Our own commands at this size too, for the side-by-side rows.
+                target = self.work / f"log-{size}.db"
+                argv = [*self.smb, "--db", str(target), *LOG_ARGS, "--who", "person01", "-q"]
+                jobs.append(
+                    Job(f"log @{size:,}", argv, copier(generate.sqlite_store(size), target))
+                )
+                jobs += self.tracking_jobs([size])
+        return jobs
 
     def read_store(self, size: int) -> Path:
         store = self.work / f"read-{size}.db"
@@ -425,6 +537,7 @@ def rows(sizes: list[int], figures: dict[str, Figure | None], pg: bool) -> list[
                 ),
             )
         )
+    table += tracking_rows(sizes, figures)
     for size in sizes:
         n = f"@{size:,}"
         groupby, csv_floor = f"floor: sqlite3 GROUP BY {n}", f"floor: csv export {n}"
@@ -475,6 +588,42 @@ def rows(sizes: list[int], figures: dict[str, Figure | None], pg: bool) -> list[
     return table
 
 
+def tracking_rows(sizes: list[int], figures: dict[str, Figure | None]) -> list[Row]:
+    """The commands typed all day: ≤ 2× `import typer`, flat from 1k to the largest
+    store, and faster than Watson's equivalent at Watson's sizes (#16)."""
+    typer_floor, table = "floor: import typer", []
+    smallest, largest = min(sizes), max(sizes)
+    for command in ("log", *TRACKING):
+        base = figures.get(f"{command} @{smallest:,}")
+        for size in sizes:
+            flat = size == largest and largest != smallest
+            table.append(
+                Row(
+                    f"{command} @{size:,}",
+                    typer_floor,
+                    "≤ 2× typer" + (f" and ≤ 1.1× @{smallest:,}" if flat else ""),
+                    lambda f, fl, flat=flat, base=base: (
+                        fl is not None
+                        and f.seconds <= 2 * fl.seconds
+                        and (not flat or (base is not None and f.seconds <= 1.1 * base.seconds))
+                    ),
+                )
+            )
+    for size in WATSON_SIZES:
+        for ours, theirs in WATSON.items():
+            watson = f"watson {theirs} @{size:,}"
+            table.append(Row(watson, None, "", lambda f, _: None))
+            table.append(
+                Row(
+                    f"{ours} @{size:,}",
+                    watson,
+                    "faster than Watson",
+                    lambda f, fl: fl is not None and f.seconds < fl.seconds,
+                )
+            )
+    return table
+
+
 def render(table: list[Row], figures: dict[str, Figure | None], notes: dict[str, str]) -> str:
     lines = [
         "| job | median s | peak RSS MB | floor | ratio | target | result |",
@@ -511,6 +660,11 @@ def main(argv: list[str] | None = None) -> int:
         "--keep-pg", action="store_true", help="keep the PostgreSQL databases it creates"
     )
     parser.add_argument("--data-dir", type=Path, help="where generated stores are cached")
+    parser.add_argument(
+        "--startup-only",
+        action="store_true",
+        help="only the start-up group: floors, --help, log/start/stop/status, Watson",
+    )
     args = parser.parse_args(argv)
     if args.data_dir:
         generate.DATA_DIR = args.data_dir
@@ -527,7 +681,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             pg = {} if args.skip_pg else {size: pg_store(size) for size in sizes}
             bench.startup_and_log(log_sizes, sizes, pg)
-            for size in sizes:
+            for size in [] if args.startup_only else sizes:
                 bench.sqlite_size(size, pg.get(size))
         finally:
             if not args.skip_pg and not args.keep_pg:
