@@ -48,3 +48,20 @@ def test_anything_else_gets_the_full_app(args: list[str]) -> None:
 def test_completion_gets_the_full_app(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("_SMBALANCE_COMPLETE", "complete_bash")
     assert app_for(["log"]) is app
+
+
+def test_each_command_is_registered_by_the_module_the_lean_path_imports() -> None:
+    """`app_for` imports only COMMAND_MODULES[name]: the map must match the full app."""
+    from smbalance.cli.app import COMMAND_MODULES
+
+    registered = {
+        info.name or info.callback.__name__: info.callback.__module__
+        for info in app.registered_commands
+    }
+    registered |= {
+        info.name: info.typer_instance.registered_commands[0].callback.__module__
+        for info in app.registered_groups
+    }
+    assert {name: module.rsplit(".", 1)[1] for name, module in registered.items()} == (
+        COMMAND_MODULES
+    )

@@ -5,6 +5,7 @@ core's errors become ``Error: …`` on stderr and an exit code.
 from __future__ import annotations
 
 import copy
+import importlib
 import os
 import sys
 from typing import Annotated, Any
@@ -142,7 +143,7 @@ class SmbalanceGroup(TyperGroup):
                     formatter.write_dl(rows)
 
 
-app = typer.Typer(
+_root = typer.Typer(
     name="smbalance",
     cls=SmbalanceGroup,
     rich_markup_mode=None,  # plain Click help and errors: fast, and one-line `Error:`s
@@ -181,7 +182,7 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
+@_root.callback()
 def root(
     ctx: typer.Context,
     db: Annotated[
@@ -256,14 +257,39 @@ def _orientation() -> None:
     )
 
 
-def _register() -> None:
-    from smbalance.cli import config_cmd, db, demo, exchange, people, report, team, tracking
+# The module that registers each command (or group), so a run of one command imports
+# only its module: `log` need not import export, import, report, team … (tests/
+# test_lean_app.py checks this against the full app).
+COMMAND_MODULES = {
+    **dict.fromkeys(SECTIONS["Tracking"], "tracking"),
+    "people": "people",
+    "team": "team",
+    "report": "report",
+    "demo": "demo",
+    "export": "exchange",
+    "import": "exchange",
+    "config": "config_cmd",
+    "db": "db",
+}
+_MODULE_ORDER = ("tracking", "people", "team", "report", "demo", "exchange", "config_cmd", "db")
+_registered = False
 
-    for module in (tracking, people, team, report, demo, exchange, config_cmd, db):
-        module.register(app)
+
+def _full_app() -> typer.Typer:
+    """The app with every command registered (help, completion, suggestions, tests)."""
+    global _registered
+    if not _registered:
+        for name in _MODULE_ORDER:
+            importlib.import_module(f"smbalance.cli.{name}").register(_root)
+        _registered = True
+    return _root
 
 
-_register()
+def __getattr__(name: str) -> Any:
+    if name == "app":  # `from smbalance.cli.app import app`: the whole app
+        return _full_app()
+    raise AttributeError(name)
+
 
 # Root options that take a value: `--db X` is skipped when looking for the command name.
 _VALUED_ROOT_OPTIONS = ("--db", "--config", "--tz")
@@ -281,11 +307,15 @@ def app_for(args: list[str]) -> typer.Typer:
     """
     from typer.main import get_command_name
 
-    if os.environ.get("_SMBALANCE_COMPLETE"):
-        return app
-    name = _command_name(args)
+    name = None if os.environ.get("_SMBALANCE_COMPLETE") else _command_name(args)
     if name is None:
-        return app
+        return _full_app()
+    if name in COMMAND_MODULES and not _registered:
+        app = copy.copy(_root)  # register only the module that holds the command
+        app.registered_commands, app.registered_groups = [], []
+        importlib.import_module(f"smbalance.cli.{COMMAND_MODULES[name]}").register(app)
+    else:
+        app = _full_app()
     commands = [
         info
         for info in app.registered_commands
@@ -293,7 +323,7 @@ def app_for(args: list[str]) -> typer.Typer:
     ]
     groups = [info for info in app.registered_groups if info.name == name]
     if not commands and not groups:
-        return app
+        return _full_app()
     lean = copy.copy(app)
     lean.registered_commands = commands
     lean.registered_groups = groups
@@ -315,4 +345,4 @@ def _command_name(args: list[str]) -> str | None:
     return None
 
 
-__all__ = ["app", "app_for", "fail", "notice"]
+__all__ = ["app_for", "fail", "notice"]  # and `app`, the whole app (module __getattr__)
