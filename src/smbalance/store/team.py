@@ -51,7 +51,6 @@ class TeamInitDone:
     groups: TeamGroups
     created_roles: tuple[str, ...]
     first_time: bool
-    schema: str
 
 
 @dataclass(frozen=True)
@@ -317,7 +316,7 @@ class TeamMixin(PeopleMixin):
                     "INSERT INTO team (id, owner_group, member_group) VALUES (1, :o, :m)",
                     {"o": groups.owner, "m": groups.member},
                 )
-        return TeamInitDone(groups, created, existing is None, schema)
+        return TeamInitDone(groups, created, existing is None)
 
     # ---- members ---------------------------------------------------------------------
 
@@ -507,7 +506,7 @@ def owner_group_of(conn: Conn) -> str | None:
     return row[0] if row else None
 
 
-__all__: Sequence[str] = (
+__all__ = (
     "JournalEntry",
     "TeamAdded",
     "TeamGroups",
