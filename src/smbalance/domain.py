@@ -8,6 +8,7 @@ while parsing, before any database library is imported.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -246,3 +247,22 @@ class SalesMarketingSeconds:
     @property
     def sales_share(self) -> float | None:
         return share(self.sales_seconds, self.total_seconds)
+
+
+def add_running(
+    totals: dict[str, list[int]],
+    timers: Sequence[TimerRecord],
+    until: int | None,
+    start: int,
+    end: int,
+) -> None:
+    """Add each running timer's time inside [start, end), counted up to `until`, to
+    `totals` (person → [sales, marketing] seconds).  `until` None: add nothing.
+
+    Here, not in report.py, so `status` counts timers without importing the report."""
+    if until is None:
+        return
+    for timer in timers:
+        inside = min(until, end) - max(timer.start_utc, start)
+        if inside > 0:
+            totals.setdefault(timer.person, [0, 0])[timer.category == "marketing"] += inside

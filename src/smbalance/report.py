@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from smbalance.domain import PolicyConfig, SalesMarketingSeconds
+from smbalance.domain import PolicyConfig, SalesMarketingSeconds, add_running
 from smbalance.exchange.shape import iso_z
 from smbalance.periods import Period, day_of, week_label, weeks_ending
 from smbalance.policy import PersonSplit, Warning, effective_target, evaluate
@@ -157,23 +157,6 @@ def build_report(
         breakdown=breakdown,
         current=running_until is not None,
     )
-
-
-def add_running(
-    totals: dict[str, list[int]],
-    timers: Sequence[TimerRecord],
-    until: int | None,
-    start: int,
-    end: int,
-) -> None:
-    """Add each running timer's time inside [start, end), counted up to `until`, to
-    `totals` (person → [sales, marketing] seconds).  `until` None: add nothing."""
-    if until is None:
-        return
-    for timer in timers:
-        inside = min(until, end) - max(timer.start_utc, start)
-        if inside > 0:
-            totals.setdefault(timer.person, [0, 0])[timer.category == "marketing"] += inside
 
 
 def _weeks(

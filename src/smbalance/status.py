@@ -1,7 +1,7 @@
 """`status`: the running timers and today's split, and its JSON shape.
 
 Today is the local day that holds "now" in the configured zone; its split counts the
-running timers up to now (`report.add_running`, as `report --current` does).  The CLI
+running timers up to now (`domain.add_running`, as `report --current` does).  The CLI
 only renders what `build_status` returns.  No Rich, no Typer.
 """
 
@@ -39,8 +39,8 @@ class Status:
 
 def build_status(store: Store, people: Sequence[str], now: int, timezone: str) -> Status:
     """The running timers of `people` (everyone when empty) and their split today."""
+    from smbalance.domain import add_running
     from smbalance.periods import day_of
-    from smbalance.report import add_running
 
     today = day_of(utc(now), timezone)
     start, end = int(today.start.timestamp()), int(today.end.timestamp())
