@@ -551,3 +551,24 @@ def test_docs_team_setup_works_as_written(server: Server, tmp_path: Path) -> Non
     finally:
         with server.admin("postgres") as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+@pytest.mark.pg
+def test_team_init_says_who_may_run_it_and_can_run_again(server: Server) -> None:
+    solo = server.create_role("solo", "LOGIN")  # owns the database, may not create roles
+    with server.admin() as conn:
+        conn.execute(f'ALTER DATABASE "{server.database}" OWNER TO "{solo}"')
+    prefix = f"smbs_{server.suffix}"
+    server.roles += [f"{prefix}_member", f"{prefix}_owner"]
+    as_solo = as_role(server, solo)
+    one_error(as_solo("team", "init", "--prefix", prefix), "may not create roles", "CREATEROLE")
+    assert server.sql("postgres", "SELECT count(*) FROM team") == [(0,)]  # nothing changed
+
+    from sqlalchemy.engine import make_url
+
+    as_admin = as_role(server, make_url(server.admin_url).username or "postgres")
+    first = ok(as_admin("team", "init", "--prefix", prefix))
+    again = ok(as_admin("team", "init", "--prefix", prefix))
+    assert "is now a team store" in first.stdout and "already a team store" in again.stdout
+    # The tables are the owner group's now; solo is in neither group.
+    one_error(as_solo("team", "init", "--prefix", prefix), "not open to your role")
