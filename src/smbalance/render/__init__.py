@@ -6,6 +6,7 @@ width of the terminal (or ``COLUMNS``).
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -14,9 +15,21 @@ if TYPE_CHECKING:
 
 
 def console(*, stderr: bool = False, record: bool = False) -> Console:
+    return _console_class()(stderr=stderr, record=record, highlight=False, soft_wrap=False)
+
+
+@cache
+def _console_class() -> type[Console]:
     from rich.console import Console
 
-    return Console(stderr=stderr, record=record, highlight=False, soft_wrap=False)
+    class QuietOnBrokenPipe(Console):
+        def on_broken_pipe(self) -> None:
+            # Rich would exit 1 here; a reader that goes away is handled once, for every
+            # command and format, by SmbalanceGroup.invoke (a quiet exit 0).
+            self.quiet = True
+            raise BrokenPipeError
+
+    return QuietOnBrokenPipe
 
 
 def shown(value: str, style: str = "", *, newlines: bool = False) -> Text:
