@@ -58,6 +58,17 @@ def test_demo_refuses_a_store_with_entries(cli) -> None:  # type: ignore[no-unty
     assert cli("export", "--format", "json").stdout == before
 
 
+def test_demo_twice_shows_the_same_demo_again(cli) -> None:  # type: ignore[no-untyped-def]
+    first = cli("demo", "--format", "json")
+    assert first.exit_code == 0, first.stderr
+    again = cli("demo", "--format", "json")
+    assert again.exit_code == 0, again.stderr
+    assert "already holds the demo team; here is its report again" in again.stderr
+    assert json.loads(again.stdout) == json.loads(first.stdout)
+    exported = json.loads(cli("export", "--format", "json").stdout)
+    assert f"and {len(exported)} entries" in first.stderr  # nothing was added twice
+
+
 def test_undo_removes_the_demo(sqlite_cli) -> None:  # type: ignore[no-untyped-def]
     assert sqlite_cli("demo").exit_code == 0
     assert sqlite_cli("undo").exit_code == 0

@@ -20,8 +20,8 @@ def demo(fmt: Annotated[str, format_option(FORMATS)] = "table") -> None:
     """Fill a demo store with twelve weeks of a small team and show its report.
 
     The demo store is the one --db (or SMBALANCE_DB) names, else demo.db beside your
-    default store; your own store is never touched.  It refuses a store that already
-    holds entries.
+    default store; your own store is never touched.  Run again, it shows the demo's
+    report once more; it refuses a store that holds entries of your own.
 
     \b
     Examples:
@@ -38,10 +38,16 @@ def demo(fmt: Annotated[str, format_option(FORMATS)] = "table") -> None:
     store = app.store(target=target)
     week_start = app.settings.week_start
     added = store.fill_demo(TEAM, demo_entries(app.now, app.timezone, week_start))
-    notice(
-        f"Filled the demo store {store.where} with {plural(len(TEAM), 'person', 'people')} "
-        f"and {plural(added, 'entry')}."
-    )
+    if added is None:
+        notice(
+            f"The demo store {store.where} already holds the demo team; here is its report "
+            "again (nothing was added)."
+        )
+    else:
+        notice(
+            f"Filled the demo store {store.where} with "
+            f"{plural(len(TEAM), 'person', 'people')} and {plural(added, 'entry')}."
+        )
     result = _demo_report(app, store, week_start)
     from smbalance.cli.report import show_report
 

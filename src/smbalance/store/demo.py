@@ -14,16 +14,28 @@ if TYPE_CHECKING:  # every command imports the store; only `demo` needs the gene
 
 
 class DemoMixin(PeopleMixin):
-    def fill_demo(self, team: Sequence[DemoPerson], entries: Sequence[DemoEntry]) -> int:
-        """Add the team (people already present keep their seats) and the entries.
+    def fill_demo(self, team: Sequence[DemoPerson], entries: Sequence[DemoEntry]) -> int | None:
+        """Add the team (people already present keep their seats) and the entries; None,
+        writing nothing, when the store already holds the demo and nothing else.
 
-        Refuses a store that already holds entries; all or nothing; `undo` reverts it.
+        Refuses a store that holds other entries; all or nothing; `undo` reverts it.
         """
+        with self._read() as conn:
+            if conn.first("SELECT id FROM entry LIMIT 1") is not None and (
+                conn.first(
+                    "SELECT entry.id FROM entry LEFT JOIN change ON change.id = entry.change_id"
+                    " WHERE change.command IS NULL OR change.command <> :demo LIMIT 1",
+                    {"demo": "demo"},
+                )
+                is None
+            ):
+                return None
         with self._change("demo", f"demo team: {len(entries)} entries") as ctx:
             conn = ctx.conn
             if conn.first("SELECT id FROM entry LIMIT 1") is not None:
                 raise Conflict(
-                    f"{self.where} already holds entries; the demo needs an empty store "
+                    f"{self.where} already holds entries of its own; the demo needs an empty "
+                    "store "
                     "(use `smbalance --db demo2.db demo`, or remove the file)"
                 )
             ids: dict[str, int] = dict(conn.rows("SELECT name, id FROM person"))
