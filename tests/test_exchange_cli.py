@@ -34,7 +34,7 @@ def test_watson_frames_with_known_people_tags_and_a_map(cli) -> None:  # type: i
     frames = str(DATA / "frames")
     refused = cli("import", frames, "--who", "carol")
     assert refused.exit_code == 1
-    assert "'blog' is not sales or marketing (2 entries, index 2, 4)" in refused.stderr
+    assert "'blog' is not sales or marketing (2 entries: frame 3, frame 5)" in refused.stderr
     assert "--map blog=sales or --map blog=marketing" in refused.stderr
     result = cli("import", frames, "--who", "carol", "--map", "blog=marketing")
     assert result.exit_code == 0, result.stderr
@@ -59,7 +59,7 @@ def test_timew_export_from_stdin_with_maps_and_a_running_interval(cli) -> None: 
     result = cli(*args, input=text)
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "Imported 4 entries (0 skipped as already present)\n"
-    assert "Skipped the running interval at index 4 (no end yet)" in result.stderr
+    assert "Skipped the running interval @1 (no end yet)" in result.stderr
     assert _totals(cli) == {
         ("alice", "sales"): 3600,  # 09:00-10:00 alice sales
         ("alice", "marketing"): 5400,  # 10:30-12:00 alice marketing q1
@@ -82,7 +82,7 @@ def test_format_from_the_name_frames_and_from_content(sqlite_cli, tmp_path: Path
     timew = tmp_path / "timew.json"
     shutil.copy(DATA / "timew-export.json", timew)
     forced = sqlite_cli("import", str(timew), "--format", "watson", "--dry-run")
-    assert forced.exit_code == 1 and "index 0: expected a frame" in forced.stderr
+    assert forced.exit_code == 1 and "frame 1: expected a frame" in forced.stderr
 
 
 @pytest.mark.parametrize("bad", ["blog", "=sales", "blog=", "blog=golf"])

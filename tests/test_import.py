@@ -121,7 +121,7 @@ def test_rows_beyond_four_digit_years_are_bad_rows(cli, tmp_path: Path) -> None:
     frames = tmp_path / "frames"
     frames.write_text(json.dumps([[253402297000, 253402297500, "sales", "f1", [], 0]]))
     result = cli("import", str(frames), "--who", "ann")
-    assert result.exit_code == 1 and "index 0: the entry is out of range" in result.stderr
+    assert result.exit_code == 1 and "frame 1: the entry is out of range" in result.stderr
 
 
 def test_a_local_time_in_the_spring_gap_is_a_bad_row(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -148,10 +148,10 @@ def test_every_bad_row_is_listed_with_its_line_and_nothing_is_written(cli, tmp_p
     )
     result = cli("import", _csv(tmp_path, body))
     assert result.exit_code == 1
-    (error,) = result.stderr.splitlines()  # one line, however many problems
+    error, *problems = result.stderr.splitlines()  # the Error line, then one problem a line
     assert error.startswith("Error: ") and "8 problems" in error
-    assert error.endswith(". Nothing was imported")
-    problems = error.split(" | ")
+    assert error.endswith("; nothing was imported:")
+    assert len(problems) == 8 and all(problem.startswith("  ") for problem in problems)
     for expected in (
         "line 3: seconds 60 disagrees with start and end (3600)",
         "line 5: end 2026-11-22T08:00:00Z is not after start",
@@ -160,7 +160,7 @@ def test_every_bad_row_is_listed_with_its_line_and_nothing_is_written(cli, tmp_p
         "line 8: person 'Alice Smith' is not a valid name",
         "line 9: tag 'bad!tag' is not valid",
         "line 10: uid 'nope' is not a UUID",
-        "'golf' is not sales or marketing (1 entry, line 11); add --map golf=sales",
+        "'golf' is not sales or marketing (1 entry: line 11); add --map golf=sales",
     ):
         assert any(expected in problem for problem in problems), expected
     assert "Traceback" not in result.stderr
@@ -170,8 +170,9 @@ def test_every_bad_row_is_listed_with_its_line_and_nothing_is_written(cli, tmp_p
 def test_the_listing_is_capped(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     bad = ",,alice,sales,yesterday,2026-11-20T10:00:00Z,,,\n"
     result = cli("import", _csv(tmp_path, HEADER + bad * 30))
-    (error,) = result.stderr.splitlines()
-    listed = error.removesuffix(". Nothing was imported").split(" | ")
+    error, *listed = result.stderr.splitlines()
+    assert error.endswith("30 problems (csv); nothing was imported:")
+    listed = [line.strip() for line in listed]
     assert len(listed) == 11 and listed[-1] == "… and 20 more"
     assert "line 2:" in listed[0] and "line 11:" in listed[9]
 
@@ -218,8 +219,8 @@ def test_ndjson_errors_name_lines_and_json_errors_name_indices(cli, tmp_path: Pa
     assert "line 4: expected an object" in result.stderr
     array = json.dumps([good, {**good, "start": 5}, {**good, "colour": "red"}])
     result = cli("import", _csv(tmp_path, array, "x.json"))
-    assert "index 1: start is missing" in result.stderr or "index 1: start" in result.stderr
-    assert "index 2: unknown field 'colour'" in result.stderr
+    assert "entry 2: start" in result.stderr  # entries counted from 1
+    assert "entry 3: unknown field 'colour'" in result.stderr
     assert result.exit_code == 1
 
 

@@ -44,17 +44,18 @@ class OverlapError(Conflict):
 class ImportFailed(SmbalanceError):
     """An import file has bad rows; nothing was written.
 
-    The message is one line like every error, so the problems (each with its line or
-    index) are part of it, set apart by `` | `` since a problem may hold a ``;``:
-    ``a.csv has 2 problems: line 3: … | line 5: …. Nothing was imported``.
+    The message is the one `Error:` line (what failed and that nothing was imported);
+    the problems, each with its line, entry or Timewarrior `@id`, follow it on lines of
+    their own (`details`), so a long list reads as a list:
+    ``Error: a.csv has 2 problems (csv); nothing was imported:`` then ``  line 3: …``.
     """
 
     def __init__(
         self, summary: str, problems: list[str] | None = None, *, then: str = "nothing was imported"
     ) -> None:
         self.problems = problems or []
-        listed = f": {' | '.join(self.problems)}" if self.problems else ""
-        super().__init__(f"{summary}{listed}. {then[:1].upper()}{then[1:]}")
+        self.details = self.problems
+        super().__init__(f"{summary}; {then}{':' if self.problems else ''}")
 
 
 class ConfigError(SmbalanceError):

@@ -8,6 +8,7 @@ import copy
 import importlib
 import os
 import sys
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
@@ -62,12 +63,15 @@ def _suggest_our_word(exc: Any) -> None:
     exc.possibilities = None
 
 
-def fail(message: str, code: int = 1) -> typer.Exit:
+def fail(message: str, code: int = 1, details: Sequence[str] = ()) -> typer.Exit:
     """Print the one-line error and return the Exit to raise.  Whatever the message
-    quotes (a path, a name, a note) cannot break the line or send control sequences."""
+    quotes (a path, a name, a note) cannot break the line or send control sequences.
+    `details` (an import's problems) follow it, indented, one a line."""
     from smbalance.visible import visible
 
     print(f"Error: {visible(message)}", file=sys.stderr)
+    for detail in details:
+        print(f"  {visible(detail)}", file=sys.stderr)
     return typer.Exit(code)
 
 
@@ -87,7 +91,7 @@ class SmbalanceGroup(TyperGroup):
             result = super().invoke(ctx)
             sys.stdout.flush()  # a reader gone early is a BrokenPipeError here, not at exit
         except SmbalanceError as exc:
-            raise fail(exc.message, exc.exit_code) from None
+            raise fail(exc.message, exc.exit_code, getattr(exc, "details", ())) from None
         except typer.Exit as exc:
             if exc.exit_code == 0:
                 state().succeeded()

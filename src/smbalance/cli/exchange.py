@@ -17,6 +17,7 @@ from smbalance.cli.params import (
     ToOpt,
     WhoMany,
     format_option,
+    parse_category,
     shown_as,
     who_option,
 )
@@ -195,6 +196,16 @@ def import_(
     allow_overlap: Annotated[
         bool, typer.Option("--allow-overlap", help="Accept entries that overlap others.")
     ] = False,
+    map_untagged: Annotated[
+        str | None,
+        typer.Option(
+            "--map-untagged",
+            metavar="CATEGORY",
+            parser=parse_category,
+            help="Count Watson/Timewarrior time with no project or tag as this category.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Load entries from our CSV/JSON/NDJSON, Watson or Timewarrior. All or nothing.
 
@@ -208,9 +219,18 @@ def import_(
       smbalance import week.csv
       smbalance import ~/.config/watson/frames --who alice --map acme=sales
       timew export | smbalance import - --format timewarrior --map blog=marketing
+      smbalance import frames --who alice --map-untagged sales --dry-run
     """
     with _cyclic_gc_paused():
-        _import(file, fmt, who, mapping or [], dry_run=dry_run, allow_overlap=allow_overlap)
+        _import(
+            file,
+            fmt,
+            who,
+            mapping or [],
+            map_untagged,
+            dry_run=dry_run,
+            allow_overlap=allow_overlap,
+        )
 
 
 @contextmanager
@@ -230,11 +250,16 @@ def _cyclic_gc_paused() -> Iterator[None]:
 
 
 def _import(
-    file: str, fmt: str | None, who: str | None, mapping: list[str], **options: bool
+    file: str,
+    fmt: str | None,
+    who: str | None,
+    mapping: list[str],
+    untagged: str | None,
+    **options: bool,
 ) -> None:
     from smbalance.cli.context import notice, state
     from smbalance.errors import ImportFailed
-    from smbalance.exchange.readers import ReadError, read_stream, resolve
+    from smbalance.exchange.readers import UNTAGGED, ReadError, cite, read_stream, resolve
 
     source = "stdin" if file == "-" else file
     with _open_input(file) as stream:
@@ -247,7 +272,10 @@ def _import(
     resolve(
         result,
         known_people={person.name for person in store.people()},
-        mapping={name: category for name, _, category in (m.rpartition("=") for m in mapping)},
+        mapping={
+            **{name: category for name, _, category in (m.rpartition("=") for m in mapping)},
+            **({UNTAGGED: untagged} if untagged else {}),
+        },
         who=who or _default_who(),
     )
     if result.problems:
@@ -257,8 +285,8 @@ def _import(
             result.problems.listing(),
         )
     _write(store, result, source, **options)
-    for pos in result.running:  # said after success: a failure's stderr is one line
-        notice(f"Skipped the running interval at {result.unit} {pos} (no end yet)")
+    for pos in result.running:  # said after success: a failure's stderr is its Error
+        notice(f"Skipped the running interval {cite(result.unit, pos)} (no end yet)")
 
 
 def _write(store, result, source: str, *, dry_run: bool, allow_overlap: bool) -> None:  # type: ignore[no-untyped-def]
@@ -280,12 +308,31 @@ def _write(store, result, source: str, *, dry_run: bool, allow_overlap: bool) ->
         notice(f"{verb} person {name} (role both, commission 0%)")
     skipped = f"{plan.skipped} skipped as already present"
     if dry_run:
-        print(
-            f"Would import {plural(plan.added, 'entry')} ({skipped}); "
-            "nothing was written (--dry-run)"
-        )
+        print(f"Would import {plural(plan.added, 'entry')} ({skipped}) (--dry-run):")
+        _list_rows(plan.fresh, result.unit)
     else:
         print(f"Imported {plural(plan.added, 'entry')} ({skipped})")
+
+
+DRY_RUN_SHOWN = 20  # rows `import --dry-run` lists
+
+
+def _list_rows(rows, unit: str) -> None:  # type: ignore[no-untyped-def]
+    """The first rows an import would add, one a line, as `entries` would say them."""
+    from smbalance.cli.context import state
+    from smbalance.exchange.readers import cite
+    from smbalance.timeparse import format_duration
+    from smbalance.visible import visible
+
+    fmt = state().format_instant
+    for row in rows[:DRY_RUN_SHOWN]:
+        note = f"  {row.note}" if row.note else ""
+        print(
+            f"  {cite(unit, row.pos)}: {format_duration(row.end - row.start)} of {row.category} "
+            f"for {visible(row.person or '')}, {fmt(row.start)}{visible(note)}"
+        )
+    if len(rows) > DRY_RUN_SHOWN:
+        print(f"  … and {plural(len(rows) - DRY_RUN_SHOWN, 'more entry', 'more entries')}")
 
 
 def _default_who() -> str | None:

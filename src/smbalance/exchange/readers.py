@@ -50,7 +50,7 @@ class ReadError(Exception):
 class ImportRow:
     """One entry read from a file; `person`/`category` None until `resolve` settles them."""
 
-    pos: int  # line number (CSV, NDJSON) or array index (JSON, Watson, Timewarrior)
+    pos: int  # line number (CSV, NDJSON), 1-based entry (JSON, Watson) or Timewarrior @id
     uid: str | None
     person: str | None
     category: str | None
@@ -60,6 +60,16 @@ class ImportRow:
     tags: str  # space-joined, as stored: one string per row, not a list
     labels: tuple[str, ...] = ()  # Watson project / tags: names `--map` can categorise
     category_text: str | None = None  # a category column value we could not parse
+
+
+def cite(unit: str, pos: int) -> str:
+    """Where a row is: `line 3`, `entry 2` (1-based), or a Timewarrior interval's `@4`."""
+    return f"{unit}{pos}" if unit == "@" else f"{unit} {pos}"
+
+
+# The label of Watson frames and Timewarrior intervals with no project and no tag:
+# `--map '(no project)'=sales` or `--map-untagged sales` categorises them.
+UNTAGGED = "(no project)"
 
 
 @dataclass
@@ -73,7 +83,7 @@ class Problems:
     def add(self, pos: int | None, message: str) -> None:
         self.count += 1
         if len(self.kept) < KEPT_PROBLEMS:
-            self.kept.append(message if pos is None else f"{self.unit} {pos}: {message}")
+            self.kept.append(message if pos is None else f"{cite(self.unit, pos)}: {message}")
 
     def listing(self, limit: int = SHOWN_PROBLEMS) -> list[str]:
         shown = self.kept[:limit]
@@ -185,7 +195,7 @@ def read_stream(
         return _read_watson(items)
     if fmt == "timewarrior":
         return _read_timewarrior(items)
-    return _read_objects(enumerate(items), Problems(unit="index"), "json", zone)
+    return _read_objects(enumerate(items, start=1), Problems(unit="entry"), "json", zone)
 
 
 def _load_json_array(text: str, fmt: str) -> list[Any]:
@@ -542,9 +552,9 @@ def _epoch(value: Any, what: str) -> int:
 
 def _read_watson(items: list[Any]) -> ReadResult:
     """Watson frames: ``[start, stop, project, id, tags, updated_at]`` (epoch seconds)."""
-    problems = Problems(unit="index")
+    problems = Problems(unit="frame")
     rows: list[ImportRow] = []
-    for pos, frame in enumerate(items):
+    for pos, frame in enumerate(items, start=1):
         if not isinstance(frame, list) or len(frame) < 3:
             problems.add(
                 pos, f"expected a frame [start, stop, project, id, tags, …], not {_kind(frame)}"
@@ -604,11 +614,17 @@ def _timew_instant(value: Any, what: str) -> int:
 
 
 def _read_timewarrior(items: list[Any]) -> ReadResult:
-    """`timew export`: objects with ``start``, ``end`` (absent while running), ``tags``."""
-    problems = Problems(unit="index")
+    """`timew export`: objects with ``start``, ``end`` (absent while running), ``tags``,
+    and (Timewarrior 1.1 on) ``id``: an interval is cited as `@id`, as `timew` names it,
+    else as `interval N` (1-based)."""
+    by_id = bool(items) and all(
+        isinstance(item, dict) and type(item.get("id")) is int for item in items
+    )
+    problems = Problems(unit="@" if by_id else "interval")
     rows: list[ImportRow] = []
     running: list[int] = []
-    for pos, item in enumerate(items):
+    for index, item in enumerate(items, start=1):
+        pos = item["id"] if by_id else index
         if not isinstance(item, dict):
             problems.add(pos, f"expected an interval object, not {_kind(item)}")
             continue
@@ -651,16 +667,21 @@ def resolve(
     folded = {_label_key(name): category for name, category in mapping.items()}
     unmapped: dict[str, list[int]] = {}
     for row in result.rows:
-        if row.category is None:
-            row.category = _category(row, folded)
-            if row.category is None:
-                label = row.category_text or (row.labels[0] if row.labels else "(no project)")
-                unmapped.setdefault(label, []).append(row.pos)
         if row.person is None and row.labels:
+            # A tag naming a known person says who, before the labels say what.
             row.person = next(
                 (t.casefold() for t in row.tags.split() if t.casefold() in known_people), None
             )
-        if row.labels:
+            if row.person is not None:
+                row.labels = tuple(
+                    label for label in row.labels if label.casefold() != row.person
+                ) or ((row.labels[0],) if result.fmt == "watson" else ())
+        if row.category is None:
+            row.category = _category(row, folded)
+            if row.category is None:
+                label = row.category_text or (row.labels[0] if row.labels else UNTAGGED)
+                unmapped.setdefault(label, []).append(row.pos)
+        if row.labels or (row.person is not None and result.fmt in ("watson", "timewarrior")):
             # The tags that said who and what are now the person and category fields.
             said = {row.person, row.category}
             row.tags = " ".join(t for t in row.tags.split() if t.casefold() not in said)
@@ -670,12 +691,18 @@ def resolve(
             row.person = who
     _refuse_repeated_uids(result)
     for label, positions in unmapped.items():
-        where = ", ".join(str(p) for p in positions[:5]) + (" …" if len(positions) > 5 else "")
+        where = ", ".join(cite(result.unit, p) for p in positions[:5]) + (
+            " …" if len(positions) > 5 else ""
+        )
+        fix = (
+            "add --map-untagged sales or --map-untagged marketing"
+            if label == UNTAGGED
+            else f"add --map {_shell_word(label)}=sales or --map {_shell_word(label)}=marketing"
+        )
         result.problems.add(
             None,
-            f"{label!r} is not sales or marketing ({plural(len(positions), 'entry')}, "
-            f"{result.unit} {where}); "
-            f"add --map {_shell_word(label)}=sales or --map {_shell_word(label)}=marketing",
+            f"{label!r} is not sales or marketing ({plural(len(positions), 'entry')}: "
+            f"{where}); {fix}",
         )
 
 
@@ -690,7 +717,7 @@ def _refuse_repeated_uids(result: ReadResult) -> None:
     first: ImportRow | None = None
     for row in with_uid:
         if first is not None and row.uid == first.uid:
-            repeats.append((row.pos, f"uid {row.uid} repeats {result.unit} {first.pos}"))
+            repeats.append((row.pos, f"uid {row.uid} repeats {cite(result.unit, first.pos)}"))
         else:
             first = row
     del with_uid
@@ -702,7 +729,9 @@ def _category(row: ImportRow, folded: Mapping[str, str]) -> str | None:
     if row.category_text is not None:
         return folded.get(_label_key(row.category_text))
     candidates = [_label_key(label) for label in row.labels]
-    project = candidates[0] if candidates else ""
+    if not candidates:
+        return folded.get(_label_key(UNTAGGED))
+    project = candidates[0]
     if project in folded:
         return folded[project]
     for label in candidates:

@@ -384,7 +384,9 @@ class Stored:
 
 
 def _label(interval: Any, unit: str) -> str:
-    return interval.label if isinstance(interval, Stored) else f"{unit} {interval.pos}"
+    from smbalance.exchange.readers import cite
+
+    return interval.label if isinstance(interval, Stored) else cite(unit, interval.pos)
 
 
 def _sort_as_labelled(intervals: list[Any], unit: str) -> None:
