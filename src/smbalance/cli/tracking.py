@@ -384,59 +384,17 @@ def entries(
 
 
 def _entries_table(store, listing: dict, shown: int, *, by_day: bool) -> None:  # type: ignore[no-untyped-def]
-    """The newest `shown` entries as a table (at most `shown` rows in memory), with how
-    many match in all; with `by_day`, each day's clipped sales and marketing."""
-    from smbalance.domain import EntryRecord, split_tags
+    from smbalance import listing as core
     from smbalance.render.tables import entries_table
 
     app = state()
-    batches = store.export_batches(newest_first=True, limit=shown, iso_instants=False, **listing)
-    records = [
-        EntryRecord(entry_id, uid, person, kind, start, end, note, split_tags(tags))
-        for batch in batches
-        for uid, entry_id, person, kind, start, end, _seconds, note, tags in batch
-    ]
-    if len(records) < shown:
-        count, seconds = len(records), sum(entry.seconds for entry in records)
-    else:
-        count, seconds = store.listing_totals(**listing)
-    days = _days(store, records, listing) if by_day else None
-    entries_table(records, app.format_instant, count=count, seconds=seconds, days=days)
-
-
-def _days(store, records, listing: dict) -> list[tuple[str, int, int, list]]:  # type: ignore[no-untyped-def]
-    """(local day, its sales, its marketing, its entries) for the days the entries start
-    on, newest first.  The sums are the whole day's (of the listed people and category),
-    entries clipped to the day as `report --by day` clips them, so a day the --limit
-    cuts off, or an entry across midnight, never makes a day's line wrong."""
-    from datetime import UTC, datetime
-    from zoneinfo import ZoneInfo
-
-    from smbalance.periods import day_of
-
-    app = state()
-    zone = ZoneInfo(app.timezone)
-    groups: dict[str, tuple[int, int, list]] = {}
-    for entry in records:
-        local = datetime.fromtimestamp(entry.start_utc, UTC).astimezone(zone).date().isoformat()
-        if local not in groups:
-            day = day_of(datetime.fromtimestamp(entry.start_utc, UTC), app.timezone)
-            groups[local] = (int(day.start.timestamp()), int(day.end.timestamp()), [])
-        groups[local][2].append(entry)
-    sums = store.period_splits(
-        [(low, high) for low, high, _ in groups.values()],
-        listing["people"],
-        category=listing["category"],
+    records, count, seconds = core.newest(store, shown, listing)
+    days = (
+        core.by_day(store, records, app.timezone, listing["people"], listing["category"])
+        if by_day
+        else None
     )
-    return [
-        (
-            local,
-            sum(split.sales_seconds for split in splits),
-            sum(split.marketing_seconds for split in splits),
-            listed,
-        )
-        for (local, (_low, _high, listed)), splits in zip(groups.items(), sums, strict=True)
-    ]
+    entries_table(records, app.format_instant, count=count, seconds=seconds, days=days)
 
 
 def edit(

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from rich.table import Table
     from rich.text import Text
 
+    from smbalance.listing import Day
     from smbalance.status import DaySplit
     from smbalance.store.team import JournalEntry, TeamMember
 
@@ -157,9 +158,6 @@ def _without_note(entry: EntryRecord) -> EntryRecord:
     from dataclasses import replace
 
     return replace(entry, note="", tags=[])
-
-
-Day = tuple[str, int, int, Sequence[EntryRecord]]  # (date, sales, marketing, its entries)
 
 
 def entries_table(
