@@ -23,6 +23,7 @@ from smbalance.store.bulk import BulkMixin
 from smbalance.store.demo import DemoMixin
 from smbalance.store.entries import EntriesMixin
 from smbalance.store.maintenance import MaintenanceMixin
+from smbalance.store.people import PeopleMixin
 from smbalance.store.sql import SqliteDatabase, current_sqlite
 from smbalance.store.team import TeamMixin
 from smbalance.store.undo import Reverted, UndoMixin
@@ -36,7 +37,14 @@ if TYPE_CHECKING:
 
 
 class Store(
-    EntriesMixin, UndoMixin, AggregateMixin, BulkMixin, MaintenanceMixin, DemoMixin, TeamMixin
+    PeopleMixin,
+    EntriesMixin,
+    UndoMixin,
+    AggregateMixin,
+    BulkMixin,
+    MaintenanceMixin,
+    DemoMixin,
+    TeamMixin,
 ):
     """One smbalance database. Use `open_store` to get one."""
 

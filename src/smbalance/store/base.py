@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from smbalance.domain import EntryRecord, PersonRecord, split_tags
 from smbalance.errors import SmbalanceError
 from smbalance.store.sql import COLUMNS, KEYS, Conn, Database, IntegrityError, for_update, translate
 
@@ -50,6 +51,34 @@ def utc_instant(epoch: int) -> str:
     from datetime import UTC, datetime
 
     return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+PERSON = "SELECT id, name, role, commission, target FROM person"
+
+
+def person_record(row: tuple) -> PersonRecord:
+    return PersonRecord(*row)
+
+
+# An entry as `entry_record` reads it.
+ENTRY_SELECT = (
+    "SELECT entry.id, entry.uid, person.name, entry.category, entry.start_utc,"
+    " entry.end_utc, entry.note, entry.tags FROM entry JOIN person ON person.id = entry.person_id"
+)
+
+
+def entry_record(row: tuple) -> EntryRecord:
+    entry_id, uid, name, category, start, end, note, tags = row
+    return EntryRecord(
+        id=entry_id,
+        uid=uid,
+        person=name,
+        category=category,
+        start_utc=start,
+        end_utc=end,
+        note=note,
+        tags=split_tags(tags),
+    )
 
 
 class ChangeContext:
@@ -213,6 +242,69 @@ class StoreBase:
                 f" VALUES ({', '.join(':' + column for column in columns)})",
                 params,
             )
+
+    # ---- people: every mixin finds (or creates) the person it writes for ------------
+
+    def nearest_name(self, name: str) -> str | None:
+        """The known name closest to a mistyped one, if any is close."""
+        import difflib
+
+        with self._read() as conn:
+            names = [known for (known,) in conn.rows("SELECT name FROM person ORDER BY name")]
+        close = difflib.get_close_matches(name, names, n=1)
+        return close[0] if close else None
+
+    def _unknown_person_message(self, name: str) -> str:
+        nearest = self.nearest_name(name)
+        hint = f"did you mean {nearest}?" if nearest else "see `smbalance people ls`"
+        return f"no person named {name!r}; {hint}"
+
+    @staticmethod
+    def _person(conn: Conn, name: str) -> PersonRecord | None:
+        row = conn.first(f"{PERSON} WHERE name = :name", {"name": name})
+        return person_record(row) if row else None
+
+    @staticmethod
+    def _insert_person(
+        ctx: ChangeContext,
+        name: str,
+        role: str,
+        commission: int,
+        target: int | None,
+        *,
+        journal: bool = True,
+    ) -> int:
+        """Insert a person and (unless the caller does it) journal them for `undo`."""
+        new_id: int = ctx.conn.scalar(
+            "INSERT INTO person (name, role, commission, target, created_utc, updated_utc)"
+            " VALUES (:name, :role, :commission, :target, :now, :now) RETURNING id",
+            {
+                "name": name,
+                "role": role,
+                "commission": commission,
+                "target": target,
+                "now": ctx.now,
+            },
+        )
+        if journal:
+            ctx.before("person", None, new_id)
+        return new_id
+
+    def _ensure_person(self, ctx: ChangeContext, name: str) -> tuple[PersonRecord, bool]:
+        """The person, created with role `both` if unknown; True when created now."""
+        found = self._person(ctx.conn, name)
+        if found:
+            return found, False
+        try:
+            with ctx.conn.savepoint():
+                new_id = self._insert_person(ctx, name, "both", 0, None, journal=False)
+        except IntegrityError:
+            # Another process created the same person a moment ago: use theirs.
+            found = self._person(ctx.conn, name)
+            assert found is not None
+            return found, False
+        ctx.before("person", None, new_id)
+        return PersonRecord(id=new_id, name=name, role="both", commission=0, target=None), True
 
 
 # ---- the overlap predicate: one place for the MAX(seconds) bounded scan ----------------

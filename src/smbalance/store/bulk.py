@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from smbalance.domain import plural
 from smbalance.errors import ImportFailed
-from smbalance.store.base import ChangeContext, longest_entry, overlapping
-from smbalance.store.people import PeopleMixin
+from smbalance.store.base import ChangeContext, StoreBase, longest_entry, overlapping
 from smbalance.store.sql import Conn, in_list
 
 if TYPE_CHECKING:
@@ -75,7 +74,7 @@ def _iso_z_sql(dialect: str, column: str) -> str:
 ISO_FORMAT = {"postgresql": 'YYYY-MM-DD"T"HH24:MI:SS"Z"', "sqlite": "%Y-%m-%dT%H:%M:%SZ"}
 
 
-class BulkMixin(PeopleMixin):
+class BulkMixin(StoreBase):
     def export_batches(
         self,
         *,

@@ -7,13 +7,13 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from smbalance.errors import Conflict
-from smbalance.store.people import PeopleMixin
+from smbalance.store.base import StoreBase
 
 if TYPE_CHECKING:  # every command imports the store; only `demo` needs the generator
     from smbalance.demo import DemoEntry, DemoPerson
 
 
-class DemoMixin(PeopleMixin):
+class DemoMixin(StoreBase):
     def fill_demo(self, team: Sequence[DemoPerson], entries: Sequence[DemoEntry]) -> int | None:
         """Add the team (people already present keep their seats) and the entries; None,
         writing nothing, when the store already holds the demo and nothing else.

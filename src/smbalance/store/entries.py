@@ -24,33 +24,19 @@ from smbalance.domain import (
     split_tags,
 )
 from smbalance.errors import Conflict, NotFound, OverlapError
-from smbalance.store.base import ChangeContext, longest_entry, overlapping
-from smbalance.store.people import PeopleMixin
+from smbalance.store.base import (
+    ENTRY_SELECT,
+    ChangeContext,
+    StoreBase,
+    entry_record,
+    longest_entry,
+    overlapping,
+)
 from smbalance.store.sql import Conn, in_list
 
 # How far past "now" a start without --at may move to clear time saved this very second
 # (see `_after_this_seconds_work`); a handful of rapid commands, never a planned entry.
 SAME_SECOND_SLACK = 10
-
-# An entry as `entry_record` reads it.
-ENTRY_SELECT = (
-    "SELECT entry.id, entry.uid, person.name, entry.category, entry.start_utc,"
-    " entry.end_utc, entry.note, entry.tags FROM entry JOIN person ON person.id = entry.person_id"
-)
-
-
-def entry_record(row: tuple) -> EntryRecord:
-    entry_id, uid, name, category, start, end, note, tags = row
-    return EntryRecord(
-        id=entry_id,
-        uid=uid,
-        person=name,
-        category=category,
-        start_utc=start,
-        end_utc=end,
-        note=note,
-        tags=split_tags(tags),
-    )
 
 
 @dataclass(frozen=True)
@@ -68,7 +54,7 @@ class Busy:
         return f"entry {self.entry_id} ({span})"
 
 
-class EntriesMixin(PeopleMixin):
+class EntriesMixin(StoreBase):
     # ---- reading -------------------------------------------------------------------
 
     def entry(self, entry_id: int) -> EntryRecord:

@@ -4,21 +4,15 @@ from __future__ import annotations
 
 from smbalance.domain import PersonRecord, plural
 from smbalance.errors import Conflict, NotFound
-from smbalance.store.base import ChangeContext, StoreBase
-from smbalance.store.sql import COLUMNS, Conn, IntegrityError
-
-PERSON = "SELECT id, name, role, commission, target FROM person"
-
-
-def _record(row: tuple) -> PersonRecord:
-    return PersonRecord(*row)
+from smbalance.store.base import PERSON, StoreBase, person_record
+from smbalance.store.sql import COLUMNS
 
 
 class PeopleMixin(StoreBase):
     def people(self) -> list[PersonRecord]:
         with self._read() as conn:
             rows = conn.rows(f"{PERSON} ORDER BY name")
-        return [_record(row) for row in rows]
+        return [person_record(row) for row in rows]
 
     def person(self, name: str) -> PersonRecord | None:
         with self._read() as conn:
@@ -29,65 +23,6 @@ class PeopleMixin(StoreBase):
         if found is None:
             raise NotFound(self._unknown_person_message(name))
         return found
-
-    def nearest_name(self, name: str) -> str | None:
-        """The known name closest to a mistyped one, if any is close."""
-        import difflib
-
-        close = difflib.get_close_matches(name, [p.name for p in self.people()], n=1)
-        return close[0] if close else None
-
-    def _unknown_person_message(self, name: str) -> str:
-        nearest = self.nearest_name(name)
-        hint = f"did you mean {nearest}?" if nearest else "see `smbalance people ls`"
-        return f"no person named {name!r}; {hint}"
-
-    @staticmethod
-    def _person(conn: Conn, name: str) -> PersonRecord | None:
-        row = conn.first(f"{PERSON} WHERE name = :name", {"name": name})
-        return _record(row) if row else None
-
-    @staticmethod
-    def _insert_person(
-        ctx: ChangeContext,
-        name: str,
-        role: str,
-        commission: int,
-        target: int | None,
-        *,
-        journal: bool = True,
-    ) -> int:
-        """Insert a person and (unless the caller does it) journal them for `undo`."""
-        new_id: int = ctx.conn.scalar(
-            "INSERT INTO person (name, role, commission, target, created_utc, updated_utc)"
-            " VALUES (:name, :role, :commission, :target, :now, :now) RETURNING id",
-            {
-                "name": name,
-                "role": role,
-                "commission": commission,
-                "target": target,
-                "now": ctx.now,
-            },
-        )
-        if journal:
-            ctx.before("person", None, new_id)
-        return new_id
-
-    def _ensure_person(self, ctx: ChangeContext, name: str) -> tuple[PersonRecord, bool]:
-        """The person, created with role `both` if unknown; True when created now."""
-        found = self._person(ctx.conn, name)
-        if found:
-            return found, False
-        try:
-            with ctx.conn.savepoint():
-                new_id = self._insert_person(ctx, name, "both", 0, None, journal=False)
-        except IntegrityError:
-            # Another process created the same person a moment ago: use theirs.
-            found = self._person(ctx.conn, name)
-            assert found is not None
-            return found, False
-        ctx.before("person", None, new_id)
-        return PersonRecord(id=new_id, name=name, role="both", commission=0, target=None), True
 
     def add_person(
         self, name: str, role: str, commission: int = 0, target: int | None = None

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from smbalance.errors import Conflict, NotFound, Refused, StoreError
-from smbalance.store.people import PeopleMixin
+from smbalance.store.base import StoreBase
 from smbalance.store.sql import Conn, in_list
 
 DEFAULT_PREFIX = "smbalance"
@@ -166,7 +166,7 @@ $guard$
 """
 
 
-class TeamMixin(PeopleMixin):
+class TeamMixin(StoreBase):
     # ---- reading -------------------------------------------------------------------
 
     def team_groups(self) -> TeamGroups | None:

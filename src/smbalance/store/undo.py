@@ -18,8 +18,7 @@ from dataclasses import dataclass, field
 
 from smbalance.domain import EntryRecord, PersonRecord, TimerRecord
 from smbalance.errors import NotFound
-from smbalance.store.base import StoreBase
-from smbalance.store.entries import ENTRY_SELECT, entry_record
+from smbalance.store.base import ENTRY_SELECT, StoreBase, entry_record
 from smbalance.store.sql import for_update
 
 NAMED = 5  # rows named in undo's message; a big import or `people rm` is counted instead
