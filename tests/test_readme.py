@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -26,19 +27,26 @@ START = datetime(2026, 11, 27, 14, 5, tzinfo=UTC)  # Friday; the tutorial's week
 STEP = timedelta(minutes=20)  # the time a person takes between two commands
 
 
-def runnable_commands(page: Path) -> list[str]:
-    """The `$ ` lines of every console block after the page's test marker."""
+def runnable_steps(page: Path) -> list[tuple[str, list[str]]]:
+    """(command, the output lines the page shows under it) for every `$ ` line of every
+    console block after the page's test marker."""
     text = page.read_text(encoding="utf-8")
     marker = text.find(MARKER)
     assert marker >= 0, f"{page.name} has no `{MARKER}` marker before its runnable blocks"
-    commands = []
+    steps: list[tuple[str, list[str]]] = []
     for match in FENCE.finditer(text, marker):
         if match.group(1) != "console":
             continue
-        commands += [
-            line.removeprefix("$ ") for line in match.group(2).splitlines() if line.startswith("$ ")
-        ]
-    return commands
+        for line in match.group(2).splitlines():
+            if line.startswith("$ "):
+                steps.append((line.removeprefix("$ "), []))
+            elif steps and line.strip() and line.strip() != "...":
+                steps[-1][1].append(line.rstrip())
+    return steps
+
+
+def runnable_commands(page: Path) -> list[str]:
+    return [command for command, _ in runnable_steps(page)]
 
 
 def installed_bin() -> Path:
@@ -68,12 +76,33 @@ def user_env(home: Path, now: datetime) -> dict[str, str]:
 
 
 def run_page(page: Path, home: Path) -> list[subprocess.CompletedProcess[str]]:
+    """Run the page's commands in order.  `export`/`unset` lines change the environment
+    of the commands after them (a page may pin its clock with SMBALANCE_NOW); every
+    output line the page shows under a command must be among the lines it printed."""
     results = []
-    for step, command in enumerate(runnable_commands(page)):
+    exported: dict[str, str] = {}
+    unset: set[str] = set()
+    for step, (command, shown) in enumerate(runnable_steps(page)):
+        words = shlex.split(command)
+        if words[0] == "export":
+            for word in words[1:]:
+                name, _, value = word.partition("=")
+                exported[name] = value
+                unset.discard(name)
+            continue
+        if words[0] == "unset":
+            for name in words[1:]:
+                exported.pop(name, None)
+                unset.add(name)
+            continue
+        env = user_env(home, START + step * STEP)
+        env.update(exported)
+        for name in unset:
+            env.pop(name, None)
         result = subprocess.run(
             ["bash", "-c", command],
             cwd=home,
-            env=user_env(home, START + step * STEP),
+            env=env,
             capture_output=True,
             text=True,
             timeout=60,
@@ -83,6 +112,12 @@ def run_page(page: Path, home: Path) -> list[subprocess.CompletedProcess[str]]:
             f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
         )
         assert "Traceback" not in result.stderr
+        printed = [line.rstrip() for line in (result.stdout + result.stderr).splitlines()]
+        for line in shown:
+            assert line in printed, (
+                f"{page.name}: `{command}` does not print the line the page shows:\n{line}\n"
+                f"it printed:\n{result.stdout}{result.stderr}"
+            )
         results.append(result)
     return results
 
@@ -102,8 +137,9 @@ def test_tutorial_runs_as_written(tmp_path: Path) -> None:
     assert any("Created a new store at" in r.stderr for r in results)
     # The tutorial tells the reader what the report will say; hold it to that.
     report = next(r for r in results if r.args[-1] == "smbalance report")
-    assert "team-below-floor" in report.stdout
+    assert "team-below-floor" in report.stdout and "19.1%" in report.stdout
     assert "role-overload" not in report.stdout and "below-target" not in report.stdout
+    assert "32.1%" in report.stdout  # sam's share, as the text says
     rows = (tmp_path / "week.csv").read_text(encoding="utf-8").splitlines()
     people = {row.split(",")[2] for row in rows[1:]}
     assert people == {"sam", "bob"}

@@ -562,7 +562,8 @@ def undo_message(reverted, fmt) -> str:  # type: ignore[no-untyped-def]
         said.append(f"Restored {word} {ids(reverted.restored, reverted.restored_count)}")
     for entry in reverted.reverted:
         span = _span(fmt(entry.start_utc), fmt(entry.end_utc))
-        said.append(f"Entry {entry.id} is back to {entry_words(entry)}, {span}")
+        note = f" ({entry.note})" if entry.note else ""
+        said.append(f"Entry {entry.id} is back to {entry_words(entry)}, {span}{note}")
     for name in reverted.people_gone:
         said.append(f"Removed {name} (added by the {reverted.command})")
     for now, was in reverted.people_reverted:
