@@ -87,7 +87,9 @@ def _legend(report: Report, *, bar: bool, abbreviated: bool) -> list[Text]:
     if abbreviated:
         items.append(Text(", ".join(f"{short} = {role}" for role, short in ROLE_SHORT.items())))
     items.append(Text(f"team target = the {_target(report.policy.floor)} floor"))
-    return [item.copy() for item in items]
+    for item in items:
+        item.stylize("dim italic")
+    return items
 
 
 # Roles in a narrow table: short, and still words.
@@ -192,7 +194,10 @@ def _people_section(out: Console, report: Report) -> list[RenderableType]:
             return [table, packed(_legend(report, bar=bar, abbreviated=abbreviated), width)]
     from rich.text import Text
 
-    legend = [Text("! a warning below"), Text(f"team floor = {_target(report.policy.floor)}")]
+    legend = [
+        Text("! a warning below", style="dim italic"),
+        Text(f"team floor = {_target(report.policy.floor)}", style="dim italic"),
+    ]
     return [_people_cards(report, width), Text(""), packed(legend, width)]
 
 
