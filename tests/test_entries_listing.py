@@ -9,7 +9,6 @@ import json
 import sqlite3
 import subprocess
 import sys
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -104,33 +103,22 @@ def test_by_day_heads_each_day_with_its_clipped_sales_and_marketing(cli) -> None
 
 
 def fill(path: Path, count: int) -> None:
-    """`count` half-hour entries of one person, an hour apart, written straight to SQLite
-    (the store itself makes the schema): a big store in a second, not a minute."""
+    """`count` half-hour entries of one person, an hour apart, made by SQLite itself (a
+    recursive CTE, no Python per row) in a store the CLI created: a second, not a minute."""
     from smbalance.store import open_store
 
     with open_store(path) as store:
         store.log("al", "sales", at("2026-01-01T00:00"), at("2026-01-01T00:30"))
-    first = at("2000-01-01T00:00")
-    rows = (
-        (
-            str(uuid.UUID(int=n)),
-            1,
-            "marketing" if n % 3 else "sales",
-            first + n * H,
-            first + n * H + 1800,
-            1800,
-            f"note {n} " + "x" * 40,
-            "acme q4" if n % 2 else "",
-            first,
-            first,
-        )
-        for n in range(count)
-    )
     with sqlite3.connect(path) as conn:
-        conn.executemany(
-            "INSERT INTO entry (uid, person_id, category, start_utc, end_utc, seconds, note, "
-            "tags, created_utc, updated_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
+        conn.execute(
+            "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?)"
+            " INSERT INTO entry (uid, person_id, category, start_utc, end_utc, seconds, note,"
+            " tags, created_utc, updated_utc)"
+            " SELECT printf('00000000-0000-0000-0000-%012x', i), 1,"
+            " CASE WHEN i % 3 THEN 'marketing' ELSE 'sales' END, ? + i * 3600,"
+            " ? + i * 3600 + 1800, 1800, 'note ' || i || ' ' || printf('%.40c', 'x'),"
+            " CASE WHEN i % 2 THEN 'acme q4' ELSE '' END, ?, ? FROM n",
+            (count, *[at("2000-01-01T00:00")] * 4),
         )
 
 
