@@ -109,28 +109,30 @@ def _entries_grid(
     return table
 
 
-def _entries_cards(entries: Sequence[EntryRecord], fmt: Fmt, title: str | None) -> Text:
-    """The narrowest layout: two lines an entry, the id first and whole."""
+def _entries_cards(entries: Sequence[EntryRecord], fmt: Fmt, title: str | None) -> RenderableType:
+    """The narrowest layout: a few lines an entry, the id first and whole; the note
+    (with its tags) indented under the times, wrapping in its own column."""
+    from rich.console import Group
+    from rich.padding import Padding
     from rich.text import Text
 
-    out = Text(overflow="fold")
+    parts: list[RenderableType] = []
     if title:
-        out.append(f"{title}\n", style="italic")
+        parts.append(Text(title, style="italic"))
     for entry in entries:
         day, start, end = _day_and_times(fmt(entry.start_utc), fmt(entry.end_utc))
-        out.append(f"{entry.id}", style="bold")
-        out.append("  ")
-        out.append_text(shown(entry.person))
-        out.append("  ")
-        out.append_text(_category(entry.category))
-        out.append(f"  {format_duration(entry.seconds)}\n    {day} {start}–{end}")
+        head = Text(f"{entry.id}", style="bold")
+        head.append("  ")
+        head.append_text(shown(entry.person))
+        head.append("  ")
+        head.append_text(_category(entry.category))
+        head.append(f"  {format_duration(entry.seconds)}")
+        parts += [head, Text(f"    {day} {start}–{end}")]
         note = _note_and_tags(entry)
         if len(note):
-            out.append("  ")
-            out.append_text(note)
-        out.append("\n")
-    out.rstrip()
-    return out
+            note.overflow = "fold"
+            parts.append(Padding(note, (0, 0, 0, 4)))
+    return Group(*parts)
 
 
 def entries_layout(
