@@ -64,6 +64,9 @@ def error_line(result) -> str:  # type: ignore[no-untyped-def]
         (["log", "1h", "sales"], "'1h' is a duration, not a category; the category comes first"),
         (["log", "sales", "1h", "--person", "bob"], "No such option: --person; use --who NAME"),
         (["entries", "--user", "bob"], "No such option: --user; use --who NAME"),
+        (["entries", "--limit", "abc"], "'abc' is not a whole number; use e.g. 10"),
+        (["entries", "--limit", "0"], "must be 1 or more, not 0"),
+        (["report", "--trend-weeks", "999"], "must be from 0 to 520, not 999"),
     ],
 )
 def test_usage_errors_speak_the_clis_language(sqlite_cli, args: list[str], says: str) -> None:  # type: ignore[no-untyped-def]

@@ -106,6 +106,18 @@ def parse_tag(text: str) -> str:
     return text
 
 
+def parse_count(text: str | int, low: int = 0, high: int | None = None) -> int:
+    """A whole number from `low` to `high` (a count of entries, weeks, changes)."""
+    value = str(text).strip()
+    if not (value.isascii() and value.isdigit()):
+        raise ValueError(f"{text!r} is not a whole number; use e.g. {max(low, 1) * 10}")
+    number = int(value)
+    if number < low or (high is not None and number > high):
+        allowed = f"from {low} to {high}" if high is not None else f"{low} or more"
+        raise ValueError(f"must be {allowed}, not {number}")
+    return number
+
+
 def parse_percent(text: str | int, what: str) -> int:
     """An integer percent 0–100."""
     try:

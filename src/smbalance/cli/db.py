@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from smbalance.cli.context import notice, state
-from smbalance.cli.params import format_option
+from smbalance.cli.params import format_option, parse_count
 from smbalance.visible import visible
 
 db_app = typer.Typer(
@@ -95,7 +95,9 @@ def migrate() -> None:
 def log(
     limit: Annotated[
         int,
-        typer.Option("--limit", "-n", min=1, metavar="N", help="Show at most N changes."),
+        typer.Option(
+            "--limit", "-n", parser=parse_count(1), metavar="N", help="Show at most N changes."
+        ),
     ] = 20,
     fmt: Annotated[str, format_option(("table", "json"))] = "table",
 ) -> None:

@@ -153,6 +153,13 @@ parse_name = checked(domain.parse_name)
 parse_tag = checked(domain.parse_tag)
 parse_login = checked(domain.parse_login)
 parse_group_prefix = checked(domain.parse_group_prefix)
+
+
+def parse_count(low: int, high: int | None = None) -> Callable[[str], Any]:
+    """A checked whole number from `low` to `high`, for --limit and --trend-weeks."""
+    return checked(lambda text: domain.parse_count(text, low, high))
+
+
 parse_commission = checked(lambda v: domain.parse_percent(v, "commission"))
 parse_target = checked(lambda v: domain.parse_percent(v, "target"))
 

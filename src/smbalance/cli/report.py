@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from smbalance.cli.context import notice, state
-from smbalance.cli.params import FromOpt, ToOpt, WhoMany, format_option
+from smbalance.cli.params import FromOpt, ToOpt, WhoMany, format_option, parse_count
 from smbalance.errors import SmbalanceError
 
 if TYPE_CHECKING:
@@ -51,7 +51,10 @@ def report(
     trend_weeks: Annotated[
         int,
         typer.Option(
-            "--trend-weeks", min=0, max=520, metavar="N", help="Weeks in the trend series."
+            "--trend-weeks",
+            parser=parse_count(0, 520),
+            metavar="N",
+            help="Weeks in the trend series (0 to 520).",
         ),
     ] = 8,
     by: Annotated[

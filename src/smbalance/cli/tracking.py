@@ -26,6 +26,7 @@ from smbalance.cli.params import (
     checked,
     complete_category,
     format_option,
+    parse_count,
     parse_duration,
     parse_entry_id,
     parse_note,
@@ -336,7 +337,7 @@ def entries(
         typer.Option(
             "--limit",
             "-l",
-            min=1,
+            parser=parse_count(1),
             metavar="N",
             help=f"At most N entries (the table: {ENTRIES_SHOWN} unless given; JSON and CSV: "
             "all unless given).",
