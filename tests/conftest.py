@@ -134,16 +134,31 @@ class Cli:
         # The console script's own path: app_for builds only the command argv names.
         return self.runner.invoke(app_for(argv), argv, input=input, env=env, catch_exceptions=False)
 
+    def people(self, *names: str, role: str = "both") -> None:
+        """Add people (only the default person is created by a first `log`)."""
+        for name in names:
+            result = self("people", "add", name, "--role", role)
+            assert result.exit_code == 0, result.stderr
+
+
+def _created(db: str) -> str:
+    """The store made, empty: commands that only read refuse a missing one."""
+    from smbalance.store import open_store
+
+    open_store(db, clock=fixed_clock).close()
+    return db
+
 
 @pytest.fixture
 def cli(db_url: str) -> Cli:
-    return Cli(db=db_url, runner=CliRunner())
+    """The CLI on a new, empty store (created, as a first write would)."""
+    return Cli(db=_created(db_url), runner=CliRunner())
 
 
 @pytest.fixture
 def sqlite_cli(sqlite_path: Path) -> Cli:
     """The CLI on SQLite only, for tests about files and the local machine."""
-    return Cli(db=str(sqlite_path), runner=CliRunner())
+    return Cli(db=_created(str(sqlite_path)), runner=CliRunner())
 
 
 # ---- failures ---------------------------------------------------------------------------

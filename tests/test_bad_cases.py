@@ -154,6 +154,7 @@ def visible_state(cli) -> tuple[str, str, str]:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_named_bad_case(name: str, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    cli.people("al")
     case = CASES[name]
     seed = ["log", "s", "--start", "2026-11-23 09:00", "--end", "2026-11-23 10:00", "--who", "al"]
     assert cli(*seed).exit_code == 0

@@ -48,6 +48,9 @@ def log_at(db: str, who: str, start: int, length: int = HOUR) -> list[str]:
             "--who", who, "-q"]  # fmt: skip
 
 
+NEWBIE = {"USER": "newbie", "LOGNAME": "newbie"}  # the login name: created on first use
+
+
 def log_now(db: str, who: str) -> list[str]:
     return ["--db", db, "log", "marketing", "20m", "--who", who, "-q"]
 
@@ -158,7 +161,9 @@ def pg_store(pg_url: str) -> str:
     """A PostgreSQL store, created before the workers start (they race on data, not DDL)."""
     from smbalance.store import open_store
 
-    open_store(pg_url).close()
+    with open_store(pg_url) as store:
+        for name in ("shared", "pair", "script"):  # only the default person appears by itself
+            store.add_person(name, "both")
     return pg_url
 
 
@@ -171,10 +176,11 @@ def test_eight_processes_logging_at_once_never_overlap(pg_store: str, tmp_path: 
         # Two processes for one person, half an hour apart: each hour collides with two.
         ([log_at(db, "pair", s) for s in slots], {}),
         ([log_at(db, "pair", s + HOUR // 2) for s in slots], {}),
-        # Two processes create one new person at once and log durations that end now
-        # (the real clock in one, the fixed one in the other): all stack without a gap.
-        ([log_now(db, "newbie") for _ in slots], {}),
-        ([log_now(db, "newbie") for _ in slots], fixed_now),
+        # Two processes create one new person (their login name, so the default person)
+        # at once and log durations that end now (the real clock in one, the fixed one
+        # in the other): all stack without a gap.
+        ([log_now(db, "newbie") for _ in slots], NEWBIE),
+        ([log_now(db, "newbie") for _ in slots], fixed_now | NEWBIE),
     ]
     assert len(plans) == PROCESSES
 

@@ -40,6 +40,16 @@ def log_slot(db: str, who: str, slot: int) -> list[str]:
     return ["--db", db, "log", "sales", *when, "--who", who, "-q"]
 
 
+def with_people(db: Path, *names: str) -> None:
+    """Create the store and its people first: only the default person is created by a
+    first `log`, and these processes race on data, not on adding people."""
+    from smbalance.store import open_store
+
+    with open_store(db) as store:
+        for name in names:
+            store.add_person(name, "both")
+
+
 def run_workers(tmp_path: Path, command_lists: list[list[list[str]]]) -> list[list[dict]]:
     """Start one worker process per command list, all released at the same instant."""
     go = time.time() + 1.5  # time for every worker to import smbalance first
@@ -78,6 +88,7 @@ def assert_check_clean(db: Path) -> None:
 
 def test_eight_processes_fifty_logs_each_and_timers_all_succeed(tmp_path: Path) -> None:
     db = tmp_path / "store.db"
+    with_people(db, "team", *(f"p{worker}" for worker in range(PROCESSES)))
     command_lists = []
     for worker in range(PROCESSES):
         # Interleaved slots of one shared person: every worker's overlap check reads the
@@ -116,6 +127,7 @@ def test_eight_processes_fifty_logs_each_and_timers_all_succeed(tmp_path: Path) 
 
 def test_colliding_processes_get_clean_overlap_refusals(tmp_path: Path) -> None:
     db = tmp_path / "store.db"
+    with_people(db, "clash")
     slots = list(range(15))
     command_lists = []
     for worker in range(PROCESSES):
@@ -144,9 +156,12 @@ def test_colliding_processes_get_clean_overlap_refusals(tmp_path: Path) -> None:
 def test_installed_script_in_eight_processes_at_once(tmp_path: Path) -> None:
     """The console script itself, 8 at a time: logs beside timers starting, then stopping."""
     db = tmp_path / "store.db"
-    subprocess.run(
-        [str(SMBALANCE), "--db", str(db), "people", "ls"], check=True, capture_output=True
-    )
+    for name in ("bin", *(f"w{n}" for n in range(PROCESSES // 2))):
+        subprocess.run(
+            [str(SMBALANCE), "--db", str(db), "people", "add", name, "--role", "both"],
+            check=True,
+            capture_output=True,
+        )
 
     def wave(argvs: list[list[str]]) -> list[subprocess.CompletedProcess]:
         procs = [

@@ -314,6 +314,7 @@ def test_a_config_with_a_bad_value_can_be_repaired_from_the_cli(sqlite_cli, tmp_
 
 def test_week_start_from_config_moves_the_default_entries_week(sqlite_cli):
     # Sunday 2026-11-22 is in the current week only when weeks start on Sunday.
+    sqlite_cli.people("alice")
     sqlite_cli("log", "sales", "1h", "--start", "2026-11-22 10:00", "--who", "alice")
     assert "alice" not in sqlite_cli("entries").stdout
     sqlite_cli("config", "set", "week_start", "sunday")
@@ -321,6 +322,7 @@ def test_week_start_from_config_moves_the_default_entries_week(sqlite_cli):
 
 
 def test_tz_flag_changes_how_times_are_read(sqlite_cli):
+    sqlite_cli.people("alice")
     sqlite_cli(
         "--tz", "Asia/Tokyo", "log", "sales", "1h", "--start", "2026-11-27 09:00", "--who", "alice"
     )

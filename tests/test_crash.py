@@ -100,8 +100,6 @@ def log_loop_round(tmp_path: Path, db: Path, first_slot: int, rng: random.Random
             str(db),
             "log",
             "s",
-            "--who",
-            "looper",
             "-q",
             "--start",
             iso(LOOP_BASE + slot * 600),

@@ -50,6 +50,7 @@ def test_demo_fills_the_store_and_shows_the_warnings(cli) -> None:  # type: igno
 
 
 def test_demo_refuses_a_store_with_entries(cli) -> None:  # type: ignore[no-untyped-def]
+    cli.people("alice")
     assert cli("log", "sales", "1h", "--who", "alice").exit_code == 0
     before = cli("export", "--format", "json").stdout
     result = cli("demo")

@@ -41,11 +41,11 @@ def test_bare_command_orients_a_newcomer_without_creating_anything() -> None:
 
 
 def test_first_write_says_where_it_created_the_store() -> None:
-    result = run("log", "sales", "1h", "--who", "alice")
+    result = run("log", "sales", "1h")
     assert result.returncode == 0, result.stderr
     assert f"Created a new store at {default_store()}" in result.stderr
     assert default_store().is_file()
-    again = run("log", "marketing", "30m", "--who", "alice")
+    again = run("log", "marketing", "30m")
     assert "Created a new store" not in again.stderr
 
 
@@ -80,6 +80,7 @@ def test_help_lists_commands_grouped_with_one_line_summaries() -> None:
 
 
 def test_unknown_person_suggests_the_nearest_known_name(cli) -> None:  # type: ignore[no-untyped-def]
+    cli.people("alice")
     assert cli("log", "sales", "1h", "--who", "alice").exit_code == 0
     before = cli("entries", "--format", "csv").stdout
     for command in (
@@ -125,9 +126,7 @@ def complete(shell: str, words: str, env: dict[str, str]) -> list[str]:
 @pytest.fixture
 def team_store(cli, db_url: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """A real store (SQLite or PostgreSQL) with three people, named through SMBALANCE_DB."""
-    for name in ("alice", "albert", "bob"):
-        result = cli("log", "sales", "1h", "--who", name)
-        assert result.exit_code == 0, result.stderr
+    cli.people("alice", "albert", "bob")
     return {"SMBALANCE_DB": db_url}
 
 
@@ -139,7 +138,7 @@ def test_completion_offers_the_people_in_the_store(shell: str, team_store: dict)
 
 def test_completion_reads_the_store_named_by_db_on_the_command_line(tmp_path: Path) -> None:
     store = tmp_path / "team.db"
-    assert run("--db", str(store), "log", "m", "1h", "--who", "carol").returncode == 0
+    assert run("--db", str(store), "people", "add", "carol", "--role", "both").returncode == 0
     assert complete("bash", f"smbalance --db {store} people set ", {}) == ["carol"]
 
 

@@ -48,6 +48,7 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
 
 
 def make_store(path: Path) -> None:
+    assert run(str(path), "people", "add", "al", "--role", "both").exit_code == 0
     assert run(str(path), "log", "sales", "1h", "--who", "al").exit_code == 0
 
 
@@ -117,7 +118,7 @@ def test_read_only_url_reads_but_never_writes(folder: Path) -> None:
         assert "file:" not in result.stderr
     assert snapshot(folder) == before
     missing = run(f"sqlite:///{folder / 'missing.db'}?mode=ro", "entries")
-    assert_error(missing, 1, "does not exist")
+    assert_error(missing, 1, "no store at", "missing.db")
     assert not (folder / "missing.db").exists()
 
 

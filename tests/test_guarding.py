@@ -37,6 +37,7 @@ def raw(db: Path, *statements: str) -> None:
 
 
 def seeded(sqlite_cli) -> None:  # type: ignore[no-untyped-def]
+    sqlite_cli.people("al", "bo")
     for argv in (
         ["log", "sales", "--start", "2026-11-23 09:00", "--end", "2026-11-23 10:00", "--who", "al"],
         ["log", "m", "--start", "2026-11-23 11:00", "--end", "2026-11-23 12:00", "--who", "al"],
@@ -122,6 +123,7 @@ def test_db_check_reports_each_kind_of_damage(damage: str, sqlite_cli, sqlite_pa
 
 
 def test_db_check_is_clean_on_postgresql_too(cli) -> None:  # type: ignore[no-untyped-def]
+    cli.people("al")
     assert cli("log", "sales", "1h", "--who", "al").exit_code == 0
     result = cli("db", "check")
     assert result.exit_code == 0 and "OK" in result.stdout
@@ -150,6 +152,7 @@ def test_db_check_finds_overlaps_hidden_behind_a_short_entry(cli, tmp_path: Path
 def test_backup_while_another_process_writes_is_consistent(
     tmp_path: Path, sqlite_cli, sqlite_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
+    sqlite_cli.people("w")
     from smbalance.store import open_store
 
     assert sqlite_cli("log", "s", "1h", "--who", "w").exit_code == 0
@@ -243,13 +246,13 @@ def write_import_file(tmp_path: Path) -> str:
 
 MUTATIONS: dict[str, Callable[[Path], list[str]]] = {
     "log": lambda _: ["log", "s", "45m", "--who", "al"],
-    "log new person": lambda _: ["log", "s", "45m", "--who", "newbie"],
+    "log new person": lambda _: ["log", "s", "45m"],  # the default person, created
     "start": lambda _: ["start", "s", "--who", "al", "--at", "2026-11-27 13:00"],
     "start (switch)": lambda _: ["start", "s", "--who", "bo", "--at", "2026-11-27 13:30"],
     "stop": lambda _: ["stop", "--who", "bo", "--note", "done"],
     "cancel": lambda _: ["cancel", "--who", "bo"],
     "edit": lambda _: ["edit", "1", "--category", "m", "--duration", "20m", "--note", "x"],
-    "edit person": lambda _: ["edit", "2", "--who", "zed"],
+    "edit person": lambda _: ["edit", "2", "--who", "tester"],
     "rm": lambda _: ["rm", "1", "2", "--yes"],
     "people add": lambda _: ["people", "add", "dee", "--role", "sales"],
     "people set": lambda _: ["people", "set", "al", "--commission", "70", "--target", "30"],
@@ -292,7 +295,7 @@ def test_default_store_and_backup_are_private(open_umask, tmp_path: Path) -> Non
     from smbalance.config import default_db_path
 
     runner = CliRunner()
-    result = runner.invoke(app, ["log", "sales", "1h", "--who", "al"], catch_exceptions=False)
+    result = runner.invoke(app, ["log", "sales", "1h"], catch_exceptions=False)
     assert result.exit_code == 0, result.stderr
     store = default_db_path()
     assert str(store).startswith(os.environ["HOME"])

@@ -167,6 +167,7 @@ def dump(db: Path) -> list[str]:
 def seed(sqlite_cli) -> None:  # type: ignore[no-untyped-def]
     for argv in (
         ["people", "add", "alice", "--role", "both", "--commission", "70"],
+        ["people", "add", "bob", "--role", "both"],
         [
             "log",
             "sales",

@@ -45,7 +45,9 @@ def test_round_trip_through_an_empty_store(cli, tmp_path: Path, fmt: str) -> Non
     path = _csv(tmp_path, exported, f"dump.{fmt}")
     result = other("import", path)
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == "Imported 3 entries (0 skipped as already present)\n"
+    assert result.stdout == (
+        "Imported 3 entries (0 skipped as already present); created people alice, bob (role both)\n"
+    )
     assert _rows(other) == _rows(cli)
     again = other("import", path)
     assert again.stdout == "Imported 0 entries (3 skipped as already present)\n"
@@ -71,7 +73,9 @@ def test_round_trip_between_sqlite_and_postgresql(pg_url: str, tmp_path: Path) -
 def test_rows_without_uid_match_on_person_category_and_times(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     body = HEADER + ",,alice,sales,2026-11-23T09:00:00Z,2026-11-23T10:00:00Z,3600,,\n"
     path = _csv(tmp_path, body)
-    assert cli("import", path).stdout == "Imported 1 entry (0 skipped as already present)\n"
+    assert cli("import", path).stdout == (
+        "Imported 1 entry (0 skipped as already present); created person alice (role both)\n"
+    )
     assert cli("import", path).stdout == "Imported 0 entries (1 skipped as already present)\n"
     # The same times in the other category is a different entry, which overlaps.
     other = _csv(tmp_path, body.replace(",sales,", ",marketing,"), "m.csv")
@@ -83,7 +87,7 @@ def test_minimal_columns_default_person_and_offsets(cli, tmp_path: Path) -> None
     body = "category,start,end\nSales,2026-11-23T10:00:00+01:00,2026-11-23T10:30:00+01:00\n"
     result = cli("import", _csv(tmp_path, body), "--who", "dora")
     assert result.exit_code == 0, result.stderr
-    assert "Created person dora" in result.stderr
+    assert result.stdout.endswith("; created person dora (role both)\n")
     row = json.loads(cli("export", "-f", "json").stdout)[0]
     assert (row["person"], row["category"], row["start"], row["seconds"]) == (
         "dora",
@@ -195,6 +199,7 @@ def test_the_listing_is_capped(cli, tmp_path: Path) -> None:  # type: ignore[no-
 def test_malformed_files_give_one_clear_error(
     sqlite_cli, tmp_path: Path, content: bytes, where: str
 ) -> None:  # type: ignore[no-untyped-def]
+    sqlite_cli.people("alice")
     sqlite_cli("log", "sales", "1h", "--who", "alice")
     before = sqlite_cli("export").stdout
     path = tmp_path / ("in.json" if content[:1] in (b"[", b"{") else "in.csv")
@@ -225,6 +230,7 @@ def test_ndjson_errors_name_lines_and_json_errors_name_indices(cli, tmp_path: Pa
 
 
 def test_overlaps_within_the_file_and_with_stored_entries(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    cli.people("al")
     cli("log", "sales", "--start", "2026-11-20T09:00Z", "--end", "2026-11-20T10:00Z", "--who", "al")
     body = (
         HEADER
@@ -245,10 +251,13 @@ def test_overlaps_within_the_file_and_with_stored_entries(cli, tmp_path: Path) -
     )
     assert "bo" not in result.stderr.split("Error:")[1]
     allowed = cli("import", path, "--allow-overlap")
-    assert allowed.stdout == "Imported 4 entries (0 skipped as already present)\n"
+    assert allowed.stdout == (
+        "Imported 4 entries (0 skipped as already present); created person bo (role both)\n"
+    )
 
 
 def test_the_running_timer_counts_as_an_entry(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    cli.people("al")
     cli("start", "sales", "--at", "2026-11-27T13:00Z", "--who", "al")
     body = HEADER + ",,al,marketing,2026-11-27T13:30:00Z,2026-11-27T13:40:00Z,,,\n"
     result = cli("import", _csv(tmp_path, body))
@@ -264,10 +273,10 @@ def test_dry_run_writes_nothing_and_undo_reverts_a_whole_import(cli, tmp_path: P
     dry = cli("import", path, "--dry-run")
     assert dry.exit_code == 0
     assert dry.stdout.startswith("Would import 10 entries (0 skipped as already present)")
-    assert "Would create person newbie" in dry.stderr
+    assert "would create person newbie (role both)" in dry.stdout
     assert cli("people", "ls", "--format", "json").stdout.count("newbie") == 0
     assert len(_rows(cli)) == 1
-    assert cli("import", path).stdout == "Imported 10 entries (0 skipped as already present)\n"
+    assert cli("import", path).stdout.startswith("Imported 10 entries (0 skipped")
     undone = cli("undo")
     assert undone.exit_code == 0
     assert undone.stdout.startswith("Removed 10 entries added by the import: ")
@@ -277,6 +286,7 @@ def test_dry_run_writes_nothing_and_undo_reverts_a_whole_import(cli, tmp_path: P
 
 
 def test_an_import_that_adds_nothing_leaves_nothing_to_undo(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    cli.people("al")
     cli("log", "sales", "--start", "2026-11-20T09:00Z", "--end", "2026-11-20T10:00Z", "--who", "al")
     path = _csv(tmp_path, cli("export").stdout)
     assert cli("import", path).stdout.startswith("Imported 0 entries (1 skipped")
@@ -294,7 +304,9 @@ def test_stdin_and_content_sniffing(cli) -> None:  # type: ignore[no-untyped-def
     }
     result = cli("import", "-", input=json.dumps(line) + "\n")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == "Imported 1 entry (0 skipped as already present)\n"
+    assert result.stdout == (
+        "Imported 1 entry (0 skipped as already present); created person al (role both)\n"
+    )
     result = cli("import", "-", "--format", "json", input=json.dumps([line]))
     assert "1 skipped" in result.stdout
 

@@ -33,13 +33,13 @@ def test_version_and_module_entry_point():
 
 def test_log_then_export_entries_through_the_script(tmp_path):
     db = str(tmp_path / "s.db")
-    logged = run("--db", db, "log", "sales", "1h30m", "--who", "alice", "-q")
+    logged = run("--db", db, "log", "sales", "1h30m", "-q")
     assert (logged.returncode, logged.stdout) == (0, "1\n")
     assert "Created a new store" in logged.stderr
     listed = run("--db", db, "entries", "--format", "json")
     (entry,) = json.loads(listed.stdout)
     assert (entry["person"], entry["seconds"], entry["end"]) == (
-        "alice",
+        "tester",  # the login name: the default person, created on first use
         5400,
         "2026-11-27T14:05:00Z",
     )
@@ -56,7 +56,7 @@ def test_failures_are_one_error_line_without_traceback(tmp_path, args, code):
 
 def test_an_ascii_only_output_gets_a_clean_error_with_the_fix(tmp_path):
     db = str(tmp_path / "s.db")
-    assert run("--db", db, "log", "sales", "1h", "--who", "alice", "--note", "café").returncode == 0
+    assert run("--db", db, "log", "sales", "1h", "--note", "café").returncode == 0
     result = run("--db", db, "entries", env_extra={"PYTHONIOENCODING": "ascii"})
     assert result.returncode == 1
     assert result.stderr == (
@@ -66,7 +66,7 @@ def test_an_ascii_only_output_gets_a_clean_error_with_the_fix(tmp_path):
 
 
 def test_default_store_is_private(tmp_path):
-    result = run("log", "sales", "1h", "--who", "alice")
+    result = run("log", "sales", "1h")
     assert result.returncode == 0, result.stderr
     store = Path(os.environ["XDG_DATA_HOME"]) / "smbalance" / "smbalance.db"
     assert store.exists()

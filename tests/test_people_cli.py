@@ -34,6 +34,7 @@ def test_add_set_ls(cli):
 
 
 def test_rename_keeps_entries(cli):
+    cli.people("bob")
     cli("log", "sales", "1h", "--who", "bob")
     assert cli("people", "rename", "bob", "robert").exit_code == 0
     entries = json.loads(cli("entries", "--format", "json").stdout)
@@ -41,6 +42,7 @@ def test_rename_keeps_entries(cli):
 
 
 def test_rm_refuses_with_entries_unless_forced(cli):
+    cli.people("bob")
     cli("log", "sales", "1h", "--who", "bob")
     refused = cli("people", "rm", "bob")
     assert refused.exit_code == 1 and "--force" in refused.stderr

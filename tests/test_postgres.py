@@ -127,6 +127,8 @@ def test_db_path_never_shows_the_password(monkeypatch: pytest.MonkeyPatch) -> No
 # One command per line, split like a shell would (Cli does shlex.split).
 SCENARIO = [
     "people add carol --role sales --commission 80",
+    "people add alice --role both",
+    "people add bob --role both",
     "log sales --start '2026-11-23 09:00' --end '2026-11-23 12:30' --who alice"
     " --note 'Café “call”' --tag q4 --tag acme",
     "log marketing 45m --who alice",

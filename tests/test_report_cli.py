@@ -211,6 +211,7 @@ def test_empty_period(cli) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_periods(cli) -> None:  # type: ignore[no-untyped-def]
+    cli.people("alice")
     span(cli, "alice", "sales", "2026-10-30", 9 * H, 11 * H)  # Friday, Oct: 2h
     span(cli, "alice", "sales", MONDAY, 9 * H, 10 * H)  # this week: 1h
     assert report(cli, "--month")["team"]["total_seconds"] == H
@@ -258,6 +259,7 @@ def test_markdown_and_trend_weeks(cli) -> None:  # type: ignore[no-untyped-def]
 
 def test_the_longest_trend_the_help_allows(cli) -> None:  # type: ignore[no-untyped-def]
     # 520 weeks is more periods than SQLite takes in one compound SELECT (500).
+    cli.people("ann")
     span(cli, "ann", "marketing", "2016-12-14", 9 * H, 10 * H)
     span(cli, "ann", "sales", "2026-11-23", 9 * H, 11 * H)
     trend = report(cli, "--trend-weeks", "520")["trend"]

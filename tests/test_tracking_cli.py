@@ -55,21 +55,23 @@ def spans(cli, *args):
     ],
 )
 def test_log_any_two_of_duration_start_end(cli, args, start, end):
+    cli.people("alice")
     result = cli("log", *args, "--who", "alice")
     assert result.exit_code == 0, result.output
     assert spans(cli) == [("alice", "sales", start, end)]
 
 
 def test_log_prints_a_sentence_and_notices_go_to_stderr(cli):
-    result = cli("log", "marketing", "45m", "--who", "alice", "--note", "newsletter")
-    assert result.stdout.startswith("Logged 45m of marketing for alice")
+    result = cli("log", "marketing", "45m", "--note", "newsletter")  # the login name: tester
+    assert result.stdout.startswith("Logged 45m of marketing for tester")
     assert "(entry 1)" in result.stdout
-    assert "Created person alice" in result.stderr
-    second = cli("log", "marketing", "15m", "--who", "alice")
+    assert "Created person tester" in result.stderr
+    second = cli("log", "marketing", "15m", "--who", "tester")
     assert "Created person" not in second.stderr  # said once
 
 
 def test_log_quiet_prints_only_the_id(cli):
+    cli.people("alice")
     result = cli("log", "sales", "1h", "-q", "--who", "alice")
     assert result.stdout == "1\n"
     again = cli("log", "sales", "1h", "-q", "--who", "alice")
@@ -78,6 +80,7 @@ def test_log_quiet_prints_only_the_id(cli):
 
 
 def test_log_stacks_backwards_and_says_so(cli):
+    cli.people("alice")
     cli("log", "sales", "3h", "--who", "alice")
     result = cli("log", "marketing", "1h", "--who", "alice")
     assert result.exit_code == 0
@@ -89,6 +92,7 @@ def test_log_stacks_backwards_and_says_so(cli):
 
 
 def test_log_note_and_tags(cli):
+    cli.people("alice")
     cli("log", "m", "30m", "--who", "alice", "--note", 'a "quoted", note', "-t", "q4", "-t", "web")
     (entry,) = entries_json(cli)
     assert (entry["note"], entry["tags"]) == ('a "quoted", note', ["q4", "web"])
@@ -126,6 +130,7 @@ def test_log_usage_errors_exit_2_and_write_nothing(cli, args, fragment):
 
 
 def test_log_overlap_is_exit_1_naming_the_entry(cli):
+    cli.people("alice")
     cli("log", "sales", "--start", "09:00", "--end", "11:00", "--who", "alice")
     result = cli("log", "marketing", "--start", "10:00", "--end", "12:00", "--who", "alice")
     assert_error(result, 1, "overlap", "entry 1")
@@ -136,6 +141,7 @@ def test_log_overlap_is_exit_1_naming_the_entry(cli):
 
 
 def test_start_switch_stop_status(cli):
+    cli.people("alice")
     assert cli("start", "sales", "--at", "12:05", "--who", "alice").exit_code == 0
     switch = cli("start", "marketing", "--at", "13:05", "--who", "alice", "--note", "blog")
     assert switch.exit_code == 0
@@ -170,6 +176,7 @@ def test_start_switch_stop_status(cli):
 def test_timer_commands_within_one_second_all_succeed(cli):
     # Every command here runs at the same "now", as fast scripts do: a timer stopped
     # in its first second keeps that second, and the next start begins after it.
+    cli.people("ann")
     for command in (
         ("start", "sales"),
         ("stop",),
@@ -193,12 +200,14 @@ def test_timer_commands_within_one_second_all_succeed(cli):
 
 
 def test_a_stop_at_the_start_itself_is_still_refused(cli):
+    cli.people("ann")
     cli("start", "sales", "--at", "13:00", "--who", "ann")
     assert_error(cli("stop", "--at", "13:00", "--who", "ann"), 1, "after")
     assert_error(cli("start", "marketing", "--at", "13:00", "--who", "ann"), 1, "after")
 
 
 def test_explicit_times_over_a_running_timer_are_refused_naming_it(cli):
+    cli.people("alice")
     cli("start", "sales", "--at", "13:00", "--who", "alice")
     assert_error(
         cli("log", "marketing", "--start", "13:30", "--end", "13:45", "--who", "alice"),
@@ -208,17 +217,20 @@ def test_explicit_times_over_a_running_timer_are_refused_naming_it(cli):
 
 
 def test_stop_and_cancel_without_timer(cli):
+    cli.people("alice")
     assert_error(cli("stop", "--who", "alice"), 1, "no running timer")
     assert_error(cli("cancel", "--who", "alice"), 1, "no running timer")
 
 
 def test_stop_for_a_mistyped_name_suggests_the_right_one(cli):
+    cli.people("alice")
     cli("start", "sales", "--at", "13:00", "--who", "alice")
     assert_error(cli("stop", "--who", "alcie"), 1, "did you mean alice")
     assert_error(cli("cancel", "--who", "alcie"), 1, "did you mean alice")
 
 
 def test_cancel_discards_the_timer(cli):
+    cli.people("alice")
     cli("start", "m", "--at", "-30m", "--who", "alice")
     result = cli("cancel", "--who", "alice")
     assert result.exit_code == 0 and "Cancelled alice's marketing timer" in result.stdout
@@ -226,10 +238,12 @@ def test_cancel_discards_the_timer(cli):
 
 
 def test_start_in_the_future_is_refused(cli):
+    cli.people("alice")
     assert_error(cli("start", "sales", "--at", "23:00", "--who", "alice"), 1, "future")
 
 
 def test_stop_at_before_start_is_refused(cli):
+    cli.people("alice")
     cli("start", "sales", "--at", "13:00", "--who", "alice")
     assert_error(cli("stop", "--at", "12:00", "--who", "alice"), 1, "after")
 
@@ -238,6 +252,7 @@ def test_stop_at_before_start_is_refused(cli):
 
 
 def test_entries_default_is_the_current_week_newest_first(cli):
+    cli.people("alice", "bob")
     cli("log", "sales", "1h", "--start", "2026-11-22 10:00", "--who", "alice")  # last week
     cli("log", "sales", "1h", "--start", "2026-11-23 10:00", "--who", "alice")
     cli("log", "marketing", "1h", "--start", "2026-11-26 10:00", "--who", "bob")
@@ -250,6 +265,7 @@ def test_entries_default_is_the_current_week_newest_first(cli):
 
 
 def test_entries_csv_follows_the_spec(cli):
+    cli.people("alice")
     cli(
         "log",
         "sales",
@@ -279,6 +295,7 @@ def test_entries_csv_follows_the_spec(cli):
 
 
 def test_entries_table_and_errors(cli):
+    cli.people("alice")
     cli("log", "sales", "1h", "--who", "alice")
     table = cli("entries")
     assert "alice" in table.stdout and "1 entry, 1h in all" in table.stdout
@@ -291,6 +308,7 @@ def test_entries_table_and_errors(cli):
 
 
 def test_edit_changes_fields(cli):
+    cli.people("alice")
     cli("log", "sales", "1h", "--start", "09:00", "--who", "alice", "--tag", "old")
     assert cli("edit", "1", "--category", "marketing", "--duration", "45m").exit_code == 0
     assert cli("edit", "1", "--note", "better", "--tag", "new").exit_code == 0
@@ -303,14 +321,16 @@ def test_edit_changes_fields(cli):
     )
     cli("edit", "1", "--start", "08:30")
     assert entries_json(cli)[0]["seconds"] == 75 * 60  # --start alone keeps the end
-    moved = cli("edit", "1", "--clear-tags", "--who", "bob")
-    assert "Created person bob" in moved.stderr  # a new name is a new person, said once
-    assert "Created person" not in cli("edit", "1", "--who", "bob").stderr
+    assert_error(cli("edit", "1", "--who", "bob"), 1, "no person 'bob'", "people add bob")
+    moved = cli("edit", "1", "--clear-tags", "--who", "tester")  # the default person
+    assert "Created person tester" in moved.stderr  # created on first use, said once
+    assert "Created person" not in cli("edit", "1", "--who", "tester").stderr
     (entry,) = entries_json(cli)
-    assert (entry["tags"], entry["person"]) == ([], "bob")
+    assert (entry["tags"], entry["person"]) == ([], "tester")
 
 
 def test_edit_errors(cli):
+    cli.people("alice")
     assert_error(cli("edit", "7", "--note", "x"), 1, "no entry with id 7")
     cli("log", "sales", "1h", "--start", "09:00", "--who", "alice")
     cli("log", "sales", "1h", "--start", "11:00", "--who", "alice")
@@ -320,6 +340,7 @@ def test_edit_errors(cli):
 
 
 def test_rm_and_undo(cli):
+    cli.people("alice")
     cli("log", "sales", "1h", "--start", "09:00", "--who", "alice")
     cli("log", "sales", "1h", "--start", "11:00", "--who", "alice")
     before = entries_json(cli)
@@ -334,12 +355,14 @@ def test_rm_and_undo(cli):
 
 
 def test_edit_without_changes_is_a_usage_error_that_undo_never_sees(cli):
+    cli.people("alice")
     cli("log", "sales", "1h", "--start", "09:00", "--who", "alice")
     assert_error(cli("edit", "1"), 2, "nothing to change")
     assert "Removed entry 1 (logged 1h of sales for alice)" in cli("undo").stdout
 
 
 def test_ids_no_database_can_hold_are_unknown_ids(cli):
+    cli.people("alice")
     cli("log", "sales", "1h", "--start", "09:00", "--who", "alice")
     huge = str(2**64)
     assert_error(cli("rm", "1", huge, "--yes"), 1, f"no entry with id {huge}")
@@ -361,9 +384,9 @@ def test_entries_beyond_four_digit_years_are_usage_errors(cli, args):
 
 
 def test_undo_reverts_log_and_says_what(cli):
-    cli("log", "sales", "1h", "--who", "alice")
+    cli("log", "sales", "1h")
     result = cli("undo")
-    assert "Removed entry 1 (logged 1h of sales for alice)" in result.stdout
+    assert "Removed entry 1 (logged 1h of sales for tester)" in result.stdout
     assert entries_json(cli) == []
     assert_error(cli("undo"), 1, "nothing to undo")
 

@@ -24,6 +24,16 @@ class StoreError(SmbalanceError):
     """The store cannot be opened, migrated or written."""
 
 
+class NoStore(StoreError):
+    """A command that only reads found no SQLite file: it never creates one."""
+
+    def __init__(self, path: object) -> None:
+        super().__init__(
+            f"no store at {path} — record something first (smbalance log …), "
+            "or check --db / SMBALANCE_DB"
+        )
+
+
 class NotFound(SmbalanceError):
     """An unknown id, person or timer."""
 

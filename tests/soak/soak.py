@@ -49,9 +49,7 @@ def script_concurrency(work: Path, processes: int, logs: int) -> int:
     import test_concurrency_sqlite as conc
 
     db = work / "script.db"
-    subprocess.run(
-        [str(conc.SMBALANCE), "--db", str(db), "people", "ls"], check=True, capture_output=True
-    )
+    conc.with_people(db, "team", *(f"p{worker}" for worker in range(processes)))
     procs = []
     for worker in range(processes):
         lines = []

@@ -103,8 +103,22 @@ class AppState:
                 "use --who NAME or `smbalance config set default_person NAME`"
             ) from None
 
-    def store(self, *, target: str | None = None) -> Store:
-        """The store, opened (and created or migrated, with a notice) on first use."""
+    def may_create(self, name: str) -> bool:
+        """Whether a write may create `name` on first use: only the default person
+        (default_person, else the login name).  Anyone else is added with `people add`,
+        so a typo in --who never becomes a phantom colleague."""
+        try:
+            return name == self.who(None)
+        except ConfigError:
+            return False
+
+    def store(self, *, create: bool = False, target: str | None = None) -> Store:
+        """The store, opened (and migrated, with a notice) on first use.
+
+        Only a command that writes passes `create=True`: then a missing SQLite file is
+        created (and the CLI says where).  Without it a missing file is exit 1 and
+        nothing is created, so `report --check` on a mistyped path fails loudly.
+        """
         if self._store is None:
             from smbalance.store import open_store
 
@@ -112,6 +126,7 @@ class AppState:
                 target if target is not None else self.settings.db,
                 clock=self.clock,
                 format_instant=self.format_instant,
+                create=create,
             )
             if store.created:
                 self._on_success.append(f"Created a new store at {store.where}")

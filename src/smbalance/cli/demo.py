@@ -35,7 +35,7 @@ def demo(fmt: Annotated[str, format_option(FORMATS)] = "table") -> None:
     app = state()
     # Only an explicit --db/SMBALANCE_DB is used: config `db` is the user's real store.
     target = app.db if app.db is not None else str(default_db_path().parent / "demo.db")
-    store = app.store(target=target)
+    store = app.store(create=True, target=target)
     week_start = app.settings.week_start
     added = store.fill_demo(TEAM, demo_entries(app.now, app.timezone, week_start))
     if added is None:

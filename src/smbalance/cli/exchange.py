@@ -268,7 +268,7 @@ def _import(
         except ReadError as exc:
             raise ImportFailed(f"{source}: {exc}") from None
     app = state()
-    store = app.store()
+    store = app.store(create=True)
     resolve(
         result,
         known_people={person.name for person in store.people()},
@@ -290,7 +290,6 @@ def _import(
 
 
 def _write(store, result, source: str, *, dry_run: bool, allow_overlap: bool) -> None:  # type: ignore[no-untyped-def]
-    from smbalance.cli.context import notice
     from smbalance.render.progress import progress_bar
 
     large = len(result.rows) >= PROGRESS_FROM and sys.stderr.isatty() and not dry_run
@@ -303,15 +302,22 @@ def _write(store, result, source: str, *, dry_run: bool, allow_overlap: bool) ->
             dry_run=dry_run,
             progress=advance,
         )
-    verb = "Would create" if dry_run else "Created"
-    for name in plan.new_people:
-        notice(f"{verb} person {name} (role both, commission 0%)")
     skipped = f"{plan.skipped} skipped as already present"
+    people = _new_people(plan.new_people, dry_run=dry_run)
     if dry_run:
-        print(f"Would import {plural(plan.added, 'entry')} ({skipped}) (--dry-run):")
+        print(f"Would import {plural(plan.added, 'entry')} ({skipped}){people} (--dry-run):")
         _list_rows(plan.fresh, result.unit)
     else:
-        print(f"Imported {plural(plan.added, 'entry')} ({skipped})")
+        print(f"Imported {plural(plan.added, 'entry')} ({skipped}){people}")
+
+
+def _new_people(names: list[str], *, dry_run: bool) -> str:
+    """The people an import creates, for its summary: its rows name them, so unlike a
+    --who on the command line they are created (role both, commission 0)."""
+    if not names:
+        return ""
+    verb = "would create" if dry_run else "created"
+    return f"; {verb} {plural(len(names), 'person', 'people', count=False)} {', '.join(names)} (role both)"
 
 
 DRY_RUN_SHOWN = 20  # rows `import --dry-run` lists

@@ -64,7 +64,7 @@ def add(
       smbalance people add alice --role both --commission 70 --target 30
       smbalance people add bob --role sales
     """
-    person = state().store().add_person(name, role, commission or 0, target)
+    person = state().store(create=True).add_person(name, role, commission or 0, target)
     print(f"Added {person.name} ({visible(person.role)}, commission {person.commission}%).")
 
 
@@ -97,7 +97,7 @@ def set_(
         )
     person = (
         state()
-        .store()
+        .store(create=True)
         .set_person(
             name, role=role, commission=commission, target=target, clear_target=default_target
         )
@@ -150,7 +150,7 @@ def rename(
     """
     if old == new:
         raise typer.BadParameter(f"{old} is already called {new}", param_hint="'NEW'")
-    state().store().rename_person(old, new)
+    state().store(create=True).rename_person(old, new)
     print(f"Renamed {old} to {new}.")
 
 
@@ -168,7 +168,7 @@ def rm(
       smbalance people rm carol
       smbalance people rm carol --force
     """
-    removed = state().store().remove_person(name, force=force)
+    removed = state().store(create=True).remove_person(name, force=force)
     extra = f" and {plural(removed, 'entry')}" if removed else ""
     print(f"Removed {name}{extra} (`smbalance undo` brings them back).")
 

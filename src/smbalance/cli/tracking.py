@@ -154,18 +154,31 @@ def log(
     app = state()
     person = app.who(who)
     begin, finish = _fix_times(duration, start, end, app.now)
-    store = app.store()
+    store = app.store(create=True)
     if begin is None:
         assert duration is not None
         placement, created = store.log_duration(
-            person, category, duration, note=note or "", tags=tag or ()
+            person,
+            category,
+            duration,
+            note=note or "",
+            tags=tag or (),
+            create_person=app.may_create(person),
         )
         entry = placement.entry
         if placement.moved:
             notice(f"Placed before {person}'s later entries, to avoid an overlap.")
     else:
         assert finish is not None
-        entry, created = store.log(person, category, begin, finish, note=note or "", tags=tag or ())
+        entry, created = store.log(
+            person,
+            category,
+            begin,
+            finish,
+            note=note or "",
+            tags=tag or (),
+            create_person=app.may_create(person),
+        )
     _created(person, created)
     if quiet:
         print(entry.id)
@@ -228,8 +241,13 @@ def start(
     """
     app = state()
     person = app.who(who)
-    timer, saved, created = app.store().start_timer(
-        person, category, at=at, note=note or "", tags=tag or ()
+    timer, saved, created = app.store(create=True).start_timer(
+        person,
+        category,
+        at=at,
+        note=note or "",
+        tags=tag or (),
+        create_person=app.may_create(person),
     )
     _created(person, created)
     if saved is not None:
@@ -263,7 +281,7 @@ def stop(
 
     app = state()
     person = app.who(who)
-    entry = app.store().stop_timer(person, at=at, note=note)
+    entry = app.store(create=True).stop_timer(person, at=at, note=note)
     span = _span(app.format_instant(entry.start_utc), app.format_instant(entry.end_utc))
     print(
         f"Saved {format_duration(entry.seconds)} of {entry.category} for {person}: "
@@ -280,7 +298,7 @@ def cancel(who: Who = None) -> None:
     """
     app = state()
     person = app.who(who)
-    timer = app.store().cancel_timer(person)
+    timer = app.store(create=True).cancel_timer(person)
     print(
         f"Cancelled {person}'s {timer.category} timer "
         f"(started {app.format_instant(timer.start_utc)})."
@@ -446,7 +464,7 @@ def edit(
         raise typer.BadParameter("the end must be after the start", param_hint="'--end'")
     tags = tag if tag else ([] if clear_tags else None)
     app = state()
-    entry, created = app.store().edit(
+    entry, created = app.store(create=True).edit(
         entry_id,
         category=category,
         start=start,
@@ -455,6 +473,7 @@ def edit(
         person=who,
         note=note,
         tags=tags,
+        create_person=who is not None and app.may_create(who),
     )
     _created(entry.person, created)
     from smbalance.timeparse import format_duration
@@ -481,7 +500,7 @@ def rm(
       smbalance rm 12 13 14 --yes
     """
     app = state()
-    store = app.store()
+    store = app.store(create=True)
     targets = [store.entry(i) for i in dict.fromkeys(entry_ids)]  # unknown id: error, nothing done
     if not yes and sys.stdin.isatty():
         from smbalance.timeparse import format_duration
@@ -515,7 +534,7 @@ def undo() -> None:
       smbalance undo
     """
     app = state()
-    reverted = app.store().undo()
+    reverted = app.store(create=True).undo()
     print(visible(undo_message(reverted, app.format_instant)))
 
 

@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from smbalance.errors import SmbalanceError, StoreError
+from smbalance.errors import NoStore, SmbalanceError, StoreError
 from smbalance.store.aggregate import AggregateMixin
 from smbalance.store.base import Clock, Formatter, system_clock, utc_instant
 from smbalance.store.bulk import BulkMixin
@@ -63,13 +63,15 @@ def open_store(
     format_instant: Formatter = utc_instant,
     migrate: bool = True,
     through_sqlalchemy: bool = False,
+    create: bool = True,
 ) -> Store:
     """Open (creating and migrating as needed) the store `target` names.
 
     `target` is a file path or an SQLAlchemy URL; None means `default_path`, whose
     directory is created private (0700).  `format_instant` shows instants in messages.
     `through_sqlalchemy` runs a SQLite store's queries through SQLAlchemy instead of
-    `sqlite3` (the differential test compares the two).
+    `sqlite3` (the differential test compares the two).  With `create=False` (commands
+    that only read) a missing SQLite file is `NoStore` and nothing is created.
     """
     if target is None and default_path is None:
         # Only now: finding the default needs platformdirs, which `--db` runs never do.
@@ -77,11 +79,15 @@ def open_store(
 
         default_path = default_db_path()
     path = _plain_path(target, default_path)
+    if path is not None and not create and not path.exists():
+        raise NoStore(path)
     if path is not None and not through_sqlalchemy and path.is_file():
         db = current_sqlite(str(path))
         if db is not None:
             return Store(db, where=str(path), path=path, clock=clock, format_instant=format_instant)
-    return _open_full(target, default_path, clock, format_instant, migrate, through_sqlalchemy)
+    return _open_full(
+        target, default_path, clock, format_instant, migrate, through_sqlalchemy, create
+    )
 
 
 def _plain_path(target: str | os.PathLike[str] | None, default_path: Path | None) -> Path | None:
@@ -99,6 +105,7 @@ def _open_full(
     format_instant: Formatter,
     migrate: bool,
     through_sqlalchemy: bool,
+    create: bool = True,
 ) -> Store:
     """Create, migrate or refuse, through SQLAlchemy (and Alembic when migrating)."""
     from sqlalchemy.exc import SQLAlchemyError
@@ -112,7 +119,7 @@ def _open_full(
     created = False
     if path is not None:
         created = opening.prepare_sqlite_file(
-            path, private_dir=target is None, create=not opening.read_only(url)
+            path, private_dir=target is None, create=create and not opening.read_only(url)
         )
     engine = opening.make_engine(url)
     try:

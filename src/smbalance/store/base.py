@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from smbalance.domain import EntryRecord, PersonRecord, split_tags
-from smbalance.errors import SmbalanceError
+from smbalance.errors import NotFound, SmbalanceError
 from smbalance.store.sql import COLUMNS, KEYS, Conn, Database, IntegrityError, for_update, translate
 
 Clock = Callable[[], int]
@@ -290,11 +290,26 @@ class StoreBase:
             ctx.before("person", None, new_id)
         return new_id
 
-    def _ensure_person(self, ctx: ChangeContext, name: str) -> tuple[PersonRecord, bool]:
-        """The person, created with role `both` if unknown; True when created now."""
+    def no_person_to_write(self, name: str) -> NotFound:
+        """An unknown name in a command that writes: never a phantom colleague."""
+        nearest = self.nearest_name(name)
+        hint = f" — did you mean {nearest!r}?" if nearest else "."
+        return NotFound(
+            f"no person {name!r}{hint} Add them with: smbalance people add {name} --role both"
+        )
+
+    def _ensure_person(
+        self, ctx: ChangeContext, name: str, *, create: bool = True
+    ) -> tuple[PersonRecord, bool]:
+        """The person, created with role `both` if unknown and `create`; True when created now.
+
+        Without `create` an unknown name is NotFound with the nearest known name: only
+        the default person is created on first use (the caller knows who that is)."""
         found = self._person(ctx.conn, name)
         if found:
             return found, False
+        if not create:
+            raise self.no_person_to_write(name)
         try:
             with ctx.conn.savepoint():
                 new_id = self._insert_person(ctx, name, "both", 0, None, journal=False)

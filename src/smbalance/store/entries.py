@@ -186,11 +186,14 @@ class EntriesMixin(StoreBase):
         *,
         note: str = "",
         tags: Sequence[str] = (),
+        create_person: bool = True,
     ) -> tuple[EntryRecord, bool]:
-        """Record a finished entry with fixed times. Returns it and whether the person is new."""
+        """Record a finished entry with fixed times. Returns it and whether the person is new.
+
+        `create_person=False`: an unknown `person` is NotFound (see `_ensure_person`)."""
         _check_span(start, end)
         with self._change("log") as ctx:
-            who, created = self._ensure_person(ctx, person)
+            who, created = self._ensure_person(ctx, person, create=create_person)
             self._lock_person(ctx.conn, who.id)
             self._refuse_overlap(self._busy(ctx.conn, who.id, start, end, now=ctx.now), person)
             entry_id = self._insert_entry(ctx, who.id, category, start, end, note, tags)
@@ -206,10 +209,11 @@ class EntriesMixin(StoreBase):
         *,
         note: str = "",
         tags: Sequence[str] = (),
+        create_person: bool = True,
     ) -> tuple[Placement, bool]:
         """Place an entry of `seconds` to end now, or stacked back before what it would overlap."""
         with self._change("log") as ctx:
-            who, created = self._ensure_person(ctx, person)
+            who, created = self._ensure_person(ctx, person, create=create_person)
             self._lock_person(ctx.conn, who.id)
             end = ctx.now
             while busy := self._busy(ctx.conn, who.id, end - seconds, end, now=ctx.now):
@@ -230,6 +234,7 @@ class EntriesMixin(StoreBase):
         person: str | None = None,
         note: str | None = None,
         tags: Sequence[str] | None = None,
+        create_person: bool = True,
     ) -> tuple[EntryRecord, bool]:
         """Change an entry. `seconds` keeps the start and moves the end.
 
@@ -250,7 +255,7 @@ class EntriesMixin(StoreBase):
             name = self._name_of(ctx.conn, person_id)
             created = False
             if person is not None:
-                who, created = self._ensure_person(ctx, person)
+                who, created = self._ensure_person(ctx, person, create=create_person)
                 person_id, name = who.id, who.name
             self._lock_person(ctx.conn, person_id)
             busy = self._busy(
@@ -324,6 +329,7 @@ class EntriesMixin(StoreBase):
         at: int | None = None,
         note: str = "",
         tags: Sequence[str] = (),
+        create_person: bool = True,
     ) -> tuple[TimerRecord, EntryRecord | None, bool]:
         """Start a timer; a running one is stopped at the new start and saved (a switch).
 
@@ -338,7 +344,7 @@ class EntriesMixin(StoreBase):
                     "a timer cannot start in the future; use `log` with --start "
                     "and --end to record planned time"
                 )
-            who, created = self._ensure_person(ctx, person)
+            who, created = self._ensure_person(ctx, person, create=create_person)
             self._lock_person(ctx.conn, who.id)
             if implicit:
                 at = self._after_this_seconds_work(ctx, who.id, at)

@@ -17,7 +17,7 @@ from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
-from smbalance.errors import StoreError
+from smbalance.errors import NoStore, StoreError
 from smbalance.store.sql import (
     BUSY_TIMEOUT_MS,
     KNOWN_REVISIONS,
@@ -123,7 +123,7 @@ def prepare_sqlite_file(path: Path, *, private_dir: bool, create: bool = True) -
     if path.exists():
         return False
     if not create:
-        raise StoreError(f"{path} does not exist; a read-only store (mode=ro) must exist")
+        raise NoStore(path)
     parent = path.parent
     if not parent.exists():
         try:
