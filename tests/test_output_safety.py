@@ -83,6 +83,7 @@ def test_visible_keeps_line_breaks_and_tabs_only_when_asked() -> None:
 
 
 def test_hostile_notes_are_shown_as_text_in_status_and_entries(cli) -> None:  # type: ignore[no-untyped-def]
+    cli.people("alice", "bob")
     for hour, note in enumerate(HOSTILE_NOTES.values(), start=9):
         start = f"2026-11-26 {hour:02d}:00"
         end = f"2026-11-26 {hour:02d}:30"
@@ -115,6 +116,7 @@ def test_hostile_notes_are_shown_as_text_in_status_and_entries(cli) -> None:  # 
 
 def test_hand_written_names_roles_and_tags_are_text_everywhere(cli) -> None:  # type: ignore[no-untyped-def]
     """A teammate with SQL access writes markup and escapes into names, a role and tags."""
+    cli.people("alice", "bob", "carol")
     assert cli("log sales 2h --who alice --tag q4").exit_code == 0
     assert cli("log marketing 1h --who bob --start 2026-11-26T09:00").exit_code == 0
     assert cli("start sales --who carol --at 2026-11-27T13:00").exit_code == 0
@@ -162,7 +164,7 @@ def test_the_installed_script_escapes_a_piped_note(tmp_path: Path) -> None:
             [script, "--db", db, *args], capture_output=True, text=True, timeout=60, check=False
         )
 
-    assert run("start", "sales", "--who", "al", "--note", f"{ESC}]0;pwned\x07").returncode == 0
+    assert run("start", "sales", "--note", f"{ESC}]0;pwned\x07").returncode == 0
     status = run("status")
     assert status.returncode == 0, status.stderr
     assert_clean(status.stdout)
@@ -197,6 +199,7 @@ def test_a_saved_html_report_runs_no_script_from_a_name(sqlite_cli, tmp_path: Pa
     for index, payload in enumerate(PAYLOADS):
         name = f"p{index}"
         day = f"2026-11-2{3 + index}"
+        sqlite_cli.people(name)
         logged = sqlite_cli("log", "sales", "1h", "--start", f"{day} 09:00", "--who", name)
         assert logged.exit_code == 0, logged.output
         sql(sqlite_cli.db, "UPDATE person SET name = :n WHERE name = :o", n=payload, o=name)

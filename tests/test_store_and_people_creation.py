@@ -109,10 +109,10 @@ def test_import_creates_the_people_its_rows_name_and_lists_them(cli, tmp_path: P
     )
     dry = cli("import", str(rows), "--dry-run")
     assert dry.exit_code == 0, dry.stderr
-    assert "would create 2 people" in dry.stdout and "ana, ben" in dry.stdout
+    assert "; would create people ana, ben (role both);" in dry.stdout
     done = cli("import", str(rows))
     assert done.exit_code == 0, done.stderr
-    assert "created 2 people" in done.stdout and done.stdout.rstrip().endswith("ana, ben")
+    assert done.stdout.endswith("; created people ana, ben (role both)\n")
     assert [p["name"] for p in _people(cli)] == ["ana", "ben"]
 
 

@@ -208,8 +208,9 @@ def test_undo_reverts_only_the_callers_own_change(server: Server) -> None:
     server.sql(alice, f'GRANT ALL ON ALL TABLES IN SCHEMA public TO "{bob}"')
     server.sql(alice, f'GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO "{bob}"')
 
-    assert as_alice("log", "sales", "1h", "--who", "alice").exit_code == 0
-    assert as_bob("log", "marketing", "30m", "--who", "bob").exit_code == 0
+    # Each logs as their login name: the default person, created by their own change.
+    assert as_alice("log", "sales", "1h", env={"USER": "alice", "LOGNAME": "alice"}).exit_code == 0
+    assert as_bob("log", "marketing", "30m", env={"USER": "bob", "LOGNAME": "bob"}).exit_code == 0
     undone = as_alice("undo")
 
     assert undone.exit_code == 0, undone.stderr

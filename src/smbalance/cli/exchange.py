@@ -317,7 +317,8 @@ def _new_people(names: list[str], *, dry_run: bool) -> str:
     if not names:
         return ""
     verb = "would create" if dry_run else "created"
-    return f"; {verb} {plural(len(names), 'person', 'people', count=False)} {', '.join(names)} (role both)"
+    who = plural(len(names), "person", "people", count=False)
+    return f"; {verb} {who} {', '.join(names)} (role both)"
 
 
 DRY_RUN_SHOWN = 20  # rows `import --dry-run` lists
