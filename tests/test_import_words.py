@@ -62,7 +62,10 @@ def test_dry_run_lists_what_it_would_add(sqlite_cli, tmp_path: Path) -> None:  #
     result = sqlite_cli("import", timew(tmp_path, hours), "--who", "ann", "--dry-run")
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "Would import 25 entries (0 skipped as already present) (--dry-run):"
+    assert lines[0] == (
+        "Would import 25 entries (0 skipped as already present); would create person ann "
+        "(role both) (--dry-run):"
+    )
     assert lines[1] == "  @30: 1h of sales for ann, 2026-11-01 09:00"
     assert len(lines) == 1 + 20 + 1 and lines[-1] == "  … and 5 more entries"
     assert "nothing was imported" not in result.stdout.lower() + result.stderr.lower()

@@ -148,7 +148,9 @@ def third_party(loaded: set[str]) -> set[str]:
 def test_tracking_commands_on_an_up_to_date_sqlite_store_import_only_the_cli_framework(
     sqlite_path: Path,
 ) -> None:
-    open_store(sqlite_path).close()  # created and migrated here, in the test process
+    with open_store(sqlite_path) as store:  # created and migrated here, in the test process
+        store.add_person("alice", "both")
+        store.add_person("bob", "both")
     db = ["--db", str(sqlite_path)]
     for args in (
         ["log", "sales", "30m", "--who", "alice", "--note", "call", "--tag", "q4"],
@@ -170,6 +172,6 @@ def test_an_old_store_still_takes_the_full_path_and_is_migrated(tmp_path: Path) 
     """The lean path only ever opens a store at the current schema; anything else goes
     through SQLAlchemy and Alembic as before (here: a missing file is created)."""
     store = tmp_path / "new.db"
-    output, loaded = probe(["--db", str(store), "log", "sales", "30m", "--who", "alice"])
+    output, loaded = probe(["--db", str(store), "log", "sales", "30m"])
     assert "Logged 30m" in output
     assert "sqlalchemy" in loaded and "alembic" in loaded

@@ -109,7 +109,7 @@ def test_import_creates_the_people_its_rows_name_and_lists_them(cli, tmp_path: P
     )
     dry = cli("import", str(rows), "--dry-run")
     assert dry.exit_code == 0, dry.stderr
-    assert "; would create people ana, ben (role both);" in dry.stdout
+    assert "; would create people ana, ben (role both) (--dry-run):" in dry.stdout
     done = cli("import", str(rows))
     assert done.exit_code == 0, done.stderr
     assert done.stdout.endswith("; created people ana, ben (role both)\n")
