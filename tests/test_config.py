@@ -339,3 +339,21 @@ def test_unknown_timezone_on_the_command_line_is_a_usage_error(sqlite_cli, how):
 
 def test_timezone_case_is_forgiven(sqlite_cli):
     assert "timezone = Asia/Tokyo" in sqlite_cli("--tz", "asia/tokyo", "config", "show").stdout
+
+
+@pytest.mark.parametrize(
+    "owner",
+    [
+        "postgresql+psycopg://boss:S3cret@db.example/team",
+        "postgresql+psycopg://boss@db.example/team?password=S3cret&sslmode=require",
+        "postgresql+psycopg://db.example/team?user=boss&PASSWORD=S3cret",
+    ],
+)
+def test_team_add_hands_the_member_a_url_without_the_owners_password(owner):
+    from sqlalchemy.engine import make_url
+
+    from smbalance.cli.team import member_url
+
+    shown = member_url(make_url(owner), "alice")
+    assert "S3cret" not in shown and "***" not in shown and "alice" in shown
+    assert make_url(shown).username == "alice" and make_url(shown).host == "db.example"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -22,6 +22,9 @@ from smbalance.cli.params import (
     parse_login,
 )
 from smbalance.errors import SmbalanceError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL as URLType
 
 team_app = typer.Typer(
     help="A team store on PostgreSQL: each member writes only their own time.",
@@ -116,8 +119,18 @@ def add(
     standing = "an owner" if added.owner else "a member: they write only their own time"
     print(f"Linked {name} to login {login}; {login} is {standing}.")
     assert store.url is not None  # a team store is PostgreSQL, opened through SQLAlchemy
-    url = store.url.set(username=login, password=None).render_as_string(hide_password=True)
-    notice(f"On {name}'s machine: smbalance config set db '{url}'")
+    notice(f"On {name}'s machine: smbalance config set db '{member_url(store.url, login)}'")
+
+
+def member_url(url: URLType, login: str) -> str:
+    """The store's URL for the member `login`: their user name, and no password of the
+    owner's, neither in the user info nor in a `password` query parameter."""
+    from sqlalchemy.engine import URL
+
+    query = {k: v for k, v in url.query.items() if "password" not in k.lower()}
+    # URL.create, not url.set: set(password=None) keeps the password (None means "as is").
+    member = URL.create(url.drivername, login, None, url.host, url.port, url.database, query)
+    return member.render_as_string(hide_password=False)
 
 
 def _read_password(login: str, *, from_stdin: bool) -> str:
