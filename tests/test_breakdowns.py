@@ -68,7 +68,7 @@ def test_days_follow_the_timezone_on_the_day_clocks_go_back(store) -> None:  # t
 
 def test_days_of_a_period_that_starts_mid_day_are_clipped_to_it(store) -> None:  # type: ignore[no-untyped-def]
     store.log("alice", "sales", at("2026-11-26T08:00"), at("2026-11-26T12:00"))
-    period = Period(datetime(2026, 11, 26, 10, tzinfo=UTC), datetime(2026, 11, 27, tzinfo=UTC), TZ)
+    period = Period(at("2026-11-26T10:00"), at("2026-11-27T00:00"), TZ)
     assert breakdown(store, period, "day", trend_weeks=0) == [("2026-11-26", "alice", 2 * H, 0)]
 
 
@@ -106,7 +106,7 @@ def test_tags_are_clipped_to_the_period_and_all_time_needs_no_clipping(store) ->
     # Sunday 22 Nov 23:00 to Monday 23 Nov 01:00: one hour in this week.
     store.log("alice", "sales", at("2026-11-22T23:00"), at("2026-11-23T01:00"), tags=["late"])
     assert breakdown(store, week_of(NOW, TZ), "tag") == [("late", "alice", H, 0)]
-    everything = Period(datetime(2026, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC), TZ)
+    everything = Period(at("2026-01-01T00:00"), at("2027-01-01T00:00"), TZ)
     assert breakdown(store, everything, "tag", trend_weeks=0) == [("late", "alice", 2 * H, 0)]
 
 

@@ -24,6 +24,7 @@ from smbalance.periods import (
     weeks_ending,
     year_of,
 )
+from smbalance.timeparse import to_epoch
 
 UTC = dt.UTC
 NOW = dt.datetime(2026, 11, 27, 14, 5, tzinfo=UTC)  # a Friday
@@ -37,7 +38,7 @@ def utc(*args: int) -> dt.datetime:
 
 
 def period(start: dt.datetime, end: dt.datetime, tz: str = LONDON) -> Period:
-    return Period(start, end, tz)
+    return Period(to_epoch(start), to_epoch(end), tz)
 
 
 # --------------------------------------------------------------------------- week_start
@@ -101,7 +102,15 @@ def test_period_is_frozen() -> None:
 )
 def test_period_rejects_bad_bounds(start: dt.datetime, end: dt.datetime) -> None:
     with pytest.raises(ValueError):
-        Period(start, end, LONDON)
+        period(start, end)
+
+
+def test_period_bounds_are_epoch_seconds() -> None:
+    p = period(utc(2026, 11, 23), utc(2026, 11, 30))
+    assert (p.start_utc, p.end_utc) == (1795392000, 1795996800)
+    assert Period(utc(2026, 11, 23), utc(2026, 11, 30), LONDON) == p  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        Period("2026-11-23", 1795996800, LONDON)  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------- weeks
@@ -230,10 +239,12 @@ def test_weeks_ending_properties(instant: dt.datetime, n: int, tz: str, week_sta
         (utc(2027, 1, 4), 0, "2027-W01"),
         (utc(2024, 12, 30), 0, "2025-W01"),  # Monday in December, ISO year 2025
         (utc(2028, 2, 29), 0, "2028-W09"),
-        # Sunday-start weeks: labelled by the ISO week of their Wednesday
-        (utc(2026, 11, 22), 6, "2026-W48"),
-        (utc(2026, 11, 28), 6, "2026-W48"),
-        (utc(2026, 11, 29), 6, "2026-W49"),
+        # Other week starts: labelled by the date of their first day (spec), so the
+        # week of Sunday 2026-11-22 is not called 2026-W48 (the ISO week of the 23rd)
+        (utc(2026, 11, 22), 6, "2026-11-22"),
+        (utc(2026, 11, 28), 6, "2026-11-22"),
+        (utc(2026, 11, 29), 6, "2026-11-29"),
+        (utc(2026, 11, 27), 2, "2026-11-25"),
     ],
 )
 def test_week_label(instant: dt.datetime, week_start: int, label: str) -> None:

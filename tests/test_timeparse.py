@@ -19,8 +19,7 @@ from smbalance.timeparse import (
     format_duration,
     format_instant,
     from_epoch,
-    iso_utc,
-    local_timezone,
+    iso_z,
     parse_duration,
     parse_iso_utc,
     parse_timezone,
@@ -34,7 +33,10 @@ LONDON = "Europe/London"
 NEW_YORK = "America/New_York"
 LORD_HOWE = "Australia/Lord_Howe"  # half-hour DST shift
 ZONES = (LONDON, NEW_YORK, LORD_HOWE, "UTC")
-WHEN = "is not a time; use e.g. 2026-11-27 14:00, 14:00, yesterday 09:30, mon 09:00, -90m or 2h ago"
+WHEN = (
+    "is not a time; use e.g. 2026-11-27 14:00, 14:00, 9am,"
+    " yesterday 09:30, last mon 09:00, -90m or 2h ago"
+)
 
 
 def utc(*args: int) -> dt.datetime:
@@ -130,13 +132,18 @@ def test_parse_error_is_a_value_error() -> None:
         (0, "0m"),
         (1, "1s"),
         (30, "30s"),
+        (59, "59s"),  # seconds only under a minute
         (60, "1m"),
-        (90, "1m30s"),
+        (89, "1m"),
+        (90, "2m"),  # to the nearest minute, half up
         (2700, "45m"),
         (3600, "1h"),
-        (3605, "1h5s"),
-        (5415, "1h30m15s"),
+        (3605, "1h"),
+        (3629, "1h"),
+        (3630, "1h01m"),
+        (5415, "1h30m"),
         (8100, "2h15m"),
+        (21660, "6h01m"),
         (90000, "25h"),
     ],
 )
@@ -152,7 +159,8 @@ def test_format_duration_rejects_negative() -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.integers(min_value=1, max_value=MAX_DURATION_SECONDS))
 def test_duration_round_trip(seconds: int) -> None:
-    assert parse_duration(format_duration(seconds)) == seconds
+    """What people read parses back to within half a minute of the exact seconds."""
+    assert abs(parse_duration(format_duration(seconds)) - seconds) <= 30
 
 
 @settings(max_examples=200, deadline=None)
@@ -196,7 +204,8 @@ def test_parse_duration_never_crashes(text: str) -> None:
         ("14:00", utc(2026, 11, 27, 14)),
         ("09:30", utc(2026, 11, 27, 9, 30)),
         ("9:30", utc(2026, 11, 27, 9, 30)),
-        ("23:59:59", utc(2026, 11, 27, 23, 59, 59)),  # later today is still today
+        ("23:59:59", utc(2026, 11, 26, 23, 59, 59)),  # later today: its latest occurrence
+        ("today 23:59:59", utc(2026, 11, 27, 23, 59, 59)),  # today is always today
         ("today 09:00", utc(2026, 11, 27, 9)),
         ("Today 09:00", utc(2026, 11, 27, 9)),
         ("yesterday 09:30", utc(2026, 11, 26, 9, 30)),
@@ -270,7 +279,7 @@ def test_parse_when_end_of_day(text: str, expected: dt.datetime) -> None:
         ("", WHEN),
         ("tomorrow", WHEN),
         ("mon09:00", WHEN),
-        ("monday 09:00 extra", WHEN),
+        ("monday 09:00 extra", "has no valid time of day"),
         ("next monday", WHEN),
         ("2026/11/27", WHEN),
         ("27-11-2026", WHEN),
@@ -502,20 +511,6 @@ def test_parse_timezone_invalid(name: str) -> None:
         parse_timezone(name)
 
 
-def test_local_timezone_is_a_valid_zone() -> None:
-    assert parse_timezone(local_timezone()) == local_timezone()
-
-
-def test_local_timezone_falls_back_to_utc(monkeypatch: pytest.MonkeyPatch) -> None:
-    import pendulum
-
-    def broken() -> None:
-        raise RuntimeError("no zone")
-
-    monkeypatch.setattr(pendulum, "local_timezone", broken)
-    assert local_timezone() == "UTC"
-
-
 # --------------------------------------------------------------------------- ISO/epoch
 
 
@@ -528,8 +523,8 @@ def test_local_timezone_falls_back_to_utc(monkeypatch: pytest.MonkeyPatch) -> No
         (utc(999, 1, 2, 3, 4, 5), "0999-01-02T03:04:05Z"),
     ],
 )
-def test_iso_utc(instant: dt.datetime, text: str) -> None:
-    assert iso_utc(instant) == text
+def test_iso_z(instant: dt.datetime, text: str) -> None:
+    assert iso_z(to_epoch(instant)) == text
 
 
 @pytest.mark.parametrize(
@@ -568,7 +563,7 @@ def test_parse_iso_utc_naive_message() -> None:
 @given(any_instant)
 def test_iso_and_epoch_round_trip(instant: dt.datetime) -> None:
     instant = instant.replace(microsecond=0)
-    assert parse_iso_utc(iso_utc(instant)) == instant
+    assert parse_iso_utc(iso_z(to_epoch(instant))) == instant
     assert from_epoch(to_epoch(instant)) == instant
 
 

@@ -103,8 +103,7 @@ def demo_entries(now: int, tz: str, week_start: int = 0, seed: int = SEED) -> li
     now -= now % 60
     rng = random.Random(seed)
     zone = ZoneInfo(tz)
-    now_dt = dt.datetime.fromtimestamp(now, dt.UTC)
-    weeks = weeks_ending(now_dt, WEEKS, tz, week_start)
+    weeks = weeks_ending(now, WEEKS, tz, week_start)
     entries: list[DemoEntry] = []
     for index, week in enumerate(weeks):
         first_day = week.start.astimezone(zone).date()

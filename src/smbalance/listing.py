@@ -5,12 +5,10 @@ their days with each day's sales and marketing.  (JSON and CSV stream straight f
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from smbalance.domain import EntryRecord, split_tags
-from smbalance.periods import day_of
+from smbalance.timeparse import day_bounds, local_date
 
 if TYPE_CHECKING:
     from smbalance.store import Store
@@ -44,14 +42,11 @@ def by_day(
     on, in their order.  The sums are the whole day's (of `people` and `category`),
     entries clipped to the day as `report --by day` clips them, so a day the --limit
     cuts off, or an entry across midnight, never makes a day's line wrong."""
-    zone = ZoneInfo(tz)
     groups: dict[str, tuple[int, int, list[EntryRecord]]] = {}
     for entry in entries:
-        start = datetime.fromtimestamp(entry.start_utc, UTC)
-        local = start.astimezone(zone).date().isoformat()
+        local = local_date(entry.start_utc, tz).isoformat()
         if local not in groups:
-            day = day_of(start, tz)
-            groups[local] = (int(day.start.timestamp()), int(day.end.timestamp()), [])
+            groups[local] = (*day_bounds(entry.start_utc, tz), [])
         groups[local][2].append(entry)
     sums = store.period_splits(
         [(low, high) for low, high, _ in groups.values()], people, category=category

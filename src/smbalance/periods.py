@@ -1,29 +1,56 @@
-"""Calendar periods (days, weeks, months, years) bounded in a local timezone.
+"""Calendar periods (days, weeks, months, quarters, years) bounded in a local timezone.
 
 Reports count time per period, and a period must follow the user's wall clock, not
 UTC: a week runs from local midnight to local midnight, so a week across a DST change
 is 167 or 169 hours long.  Every period is half-open, ``[start, end)``, with both
-bounds as aware UTC datetimes, which is what the store compares against.
+bounds as integer epoch seconds (UTC), which is what the store compares against.
 
-This module is pure (no I/O, no clock): callers pass ``now`` in.  It depends only on
-the standard library so reports can import it cheaply.
+The calendar arithmetic — the first day of a week, month, quarter or year, the one
+before it, ISO weeks and labels — is pendulum's.  A local day's first instant is
+`timeparse.start_of_day` (standard library), which `status` needs on its lean start-up
+path and which handles the zones whose midnight falls in a DST gap.  pendulum is
+imported on first use, never when this module is imported, so `config` and `status`
+can import it cheaply.
+
+This module is pure (no I/O, no clock): callers pass ``now`` in.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING
+
+from smbalance.timeparse import (
+    WEEKDAYS,
+    ParseError,
+    from_epoch,
+    parse_week_start,
+    start_of_day,
+    to_epoch,
+)
+
+if TYPE_CHECKING:
+    import pendulum
 
 __all__ = [
+    "PERIOD_CHOICES",
     "WEEKDAYS",
     "Period",
+    "choose_period",
     "clip_seconds",
+    "day_label",
     "day_of",
     "last_month",
+    "last_quarter",
     "last_week",
+    "last_year",
     "month_of",
+    "parse_period_label",
     "parse_week_start",
+    "quarter_of",
     "start_of_day",
     "week_label",
     "week_of",
@@ -33,129 +60,132 @@ __all__ = [
 
 UTC = dt.UTC
 
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-
 
 @dataclass(frozen=True)
 class Period:
-    """A half-open span ``[start, end)`` of UTC instants, remembered with its zone.
+    """A half-open span ``[start_utc, end_utc)`` of epoch seconds, with its zone.
 
     ``tz`` is kept so that labels (week numbers, dates) can be computed in the zone the
-    period was bounded in.
+    period was bounded in.  ``start``/``end`` give the bounds as aware datetimes (and
+    aware datetimes given as bounds are converted, so callers need not).
     """
 
-    start: dt.datetime
-    end: dt.datetime
+    start_utc: int
+    end_utc: int
     tz: str
 
     def __post_init__(self) -> None:
-        if self.start.tzinfo is None or self.end.tzinfo is None:
-            raise ValueError("period bounds must be timezone-aware")
-        if self.end <= self.start:
+        for name in ("start_utc", "end_utc"):  # an aware datetime is taken as its instant
+            value = getattr(self, name)
+            if isinstance(value, dt.datetime):
+                object.__setattr__(self, name, to_epoch(value))
+            elif not isinstance(value, int):
+                raise TypeError(f"a period bound is epoch seconds, not {value!r}")
+        if self.end_utc <= self.start_utc:
             raise ValueError("a period must end after it starts")
+
+    @property
+    def start(self) -> dt.datetime:
+        return from_epoch(self.start_utc)
+
+    @property
+    def end(self) -> dt.datetime:
+        return from_epoch(self.end_utc)
 
     @property
     def seconds(self) -> int:
         """Length in seconds (167, 168 or 169 hours for a week, depending on DST)."""
-        return int((self.end - self.start).total_seconds())
+        return self.end_utc - self.start_utc
 
-    def __contains__(self, instant: dt.datetime) -> bool:
-        return self.start <= instant < self.end
-
-
-def parse_week_start(name: str) -> int:
-    """Turn ``mon``/``monday`` (any case) into 0 … 6, as ``date.weekday()`` counts."""
-    key = name.strip().lower()
-    for index, day in enumerate(WEEKDAYS):
-        if key in (day, day[:3]):
-            return index
-    raise ValueError(f"{name!r} is not a weekday; use e.g. monday or sun")
+    def __contains__(self, instant: dt.datetime | int) -> bool:
+        epoch = instant if isinstance(instant, int) else to_epoch(instant)
+        return self.start_utc <= epoch < self.end_utc
 
 
-def start_of_day(day: dt.date, tz: str) -> dt.datetime:
-    """The first instant of local ``day`` in ``tz``, as an aware UTC datetime.
+def _pendulum():  # type: ignore[no-untyped-def]
+    import pendulum
 
-    Usually local midnight.  If midnight is ambiguous (clocks fall back across it) the
-    first occurrence is used; if midnight does not exist (a few zones spring forward at
-    00:00) the day starts at the transition instant.  Both cases pick the earliest UTC
-    candidate that still lies on ``day`` locally.
-    """
-    zone = ZoneInfo(tz)
-    candidates = []
-    for fold in (0, 1):
-        local = dt.datetime(day.year, day.month, day.day, fold=fold, tzinfo=zone)
-        instant = local.astimezone(UTC)
-        if instant.astimezone(zone).date() == day:
-            candidates.append(instant)
-    if not candidates:  # the whole day was skipped (Pacific/Apia, 2011-12-30)
-        return dt.datetime(day.year, day.month, day.day, tzinfo=zone).astimezone(UTC)
-    return min(candidates)
+    return pendulum
 
 
-def _local_date(instant: dt.datetime, tz: str) -> dt.date:
-    if instant.tzinfo is None:
+def _local_date(instant: dt.datetime | int, tz: str) -> pendulum.Date:
+    """The local calendar date (a pendulum ``Date``) that holds ``instant`` in ``tz``."""
+    pdl = _pendulum()
+    if isinstance(instant, dt.datetime) and instant.tzinfo is None:
         raise ValueError("instants must be timezone-aware")
-    return instant.astimezone(ZoneInfo(tz)).date()
+    epoch = instant if isinstance(instant, int) else to_epoch(instant)
+    return pdl.from_timestamp(epoch, tz=tz).date()
 
 
 def _span(first: dt.date, after: dt.date, tz: str) -> Period:
     """The period from the start of local day ``first`` to the start of ``after``."""
-    return Period(start_of_day(first, tz), start_of_day(after, tz), tz)
+    return Period(to_epoch(start_of_day(first, tz)), to_epoch(start_of_day(after, tz)), tz)
 
 
-def _week_from(first: dt.date, tz: str) -> Period:
-    return _span(first, first + dt.timedelta(days=7), tz)
-
-
-def _first_of_week(day: dt.date, week_start: int) -> dt.date:
+def _first_of_week(day: pendulum.Date, week_start: int) -> pendulum.Date:
     if not 0 <= week_start <= 6:
         raise ValueError(f"week_start must be 0 (Monday) … 6 (Sunday), not {week_start}")
-    return day - dt.timedelta(days=(day.weekday() - week_start) % 7)
+    return day.subtract(days=(int(day.day_of_week) - week_start) % 7)
 
 
-def _next_month(day: dt.date) -> dt.date:
-    if day.month == 12:
-        return dt.date(day.year + 1, 1, 1)
-    return dt.date(day.year, day.month + 1, 1)
+def _week_from(first: pendulum.Date, tz: str) -> Period:
+    return _span(first, first.add(weeks=1), tz)
 
 
-def day_of(instant: dt.datetime, tz: str) -> Period:
+def _unit(day: pendulum.Date, unit: str, back: int, tz: str) -> Period:
+    """The month, quarter or year holding ``day`` (``back`` of them earlier)."""
+    months = {"month": 1, "quarter": 3, "year": 12}[unit]
+    first = day.first_of(unit).subtract(months=months * back)
+    return _span(first, first.add(months=months), tz)
+
+
+def day_of(instant: dt.datetime | int, tz: str) -> Period:
     """The local day that holds ``instant`` (23, 24 or 25 hours around DST)."""
     day = _local_date(instant, tz)
-    return _span(day, day + dt.timedelta(days=1), tz)
+    return _span(day, day.add(days=1), tz)
 
 
-def week_of(instant: dt.datetime, tz: str, week_start: int = 0) -> Period:
+def week_of(instant: dt.datetime | int, tz: str, week_start: int = 0) -> Period:
     """The local week (starting on weekday ``week_start``, 0=Monday) holding ``instant``."""
     return _week_from(_first_of_week(_local_date(instant, tz), week_start), tz)
 
 
-def month_of(instant: dt.datetime, tz: str) -> Period:
-    """The local calendar month that holds ``instant``."""
-    first = _local_date(instant, tz).replace(day=1)
-    return _span(first, _next_month(first), tz)
-
-
-def year_of(instant: dt.datetime, tz: str) -> Period:
-    """The local calendar year that holds ``instant``."""
-    year = _local_date(instant, tz).year
-    return _span(dt.date(year, 1, 1), dt.date(year + 1, 1, 1), tz)
-
-
-def last_week(now: dt.datetime, tz: str, week_start: int = 0) -> Period:
+def last_week(now: dt.datetime | int, tz: str, week_start: int = 0) -> Period:
     """The whole week before the one that holds ``now``."""
-    first = _first_of_week(_local_date(now, tz), week_start)
-    return _week_from(first - dt.timedelta(days=7), tz)
+    return _week_from(_first_of_week(_local_date(now, tz), week_start).subtract(weeks=1), tz)
 
 
-def last_month(now: dt.datetime, tz: str) -> Period:
+def month_of(instant: dt.datetime | int, tz: str) -> Period:
+    """The local calendar month that holds ``instant``."""
+    return _unit(_local_date(instant, tz), "month", 0, tz)
+
+
+def last_month(now: dt.datetime | int, tz: str) -> Period:
     """The whole calendar month before the one that holds ``now``."""
-    first = _local_date(now, tz).replace(day=1)
-    previous = (first - dt.timedelta(days=1)).replace(day=1)
-    return _span(previous, first, tz)
+    return _unit(_local_date(now, tz), "month", 1, tz)
 
 
-def weeks_ending(instant: dt.datetime, n: int, tz: str, week_start: int = 0) -> list[Period]:
+def quarter_of(instant: dt.datetime | int, tz: str) -> Period:
+    """The local calendar quarter (Jan–Mar, Apr–Jun, Jul–Sep, Oct–Dec) holding ``instant``."""
+    return _unit(_local_date(instant, tz), "quarter", 0, tz)
+
+
+def last_quarter(now: dt.datetime | int, tz: str) -> Period:
+    """The whole calendar quarter before the one that holds ``now``."""
+    return _unit(_local_date(now, tz), "quarter", 1, tz)
+
+
+def year_of(instant: dt.datetime | int, tz: str) -> Period:
+    """The local calendar year that holds ``instant``."""
+    return _unit(_local_date(instant, tz), "year", 0, tz)
+
+
+def last_year(now: dt.datetime | int, tz: str) -> Period:
+    """The whole calendar year before the one that holds ``now``."""
+    return _unit(_local_date(now, tz), "year", 1, tz)
+
+
+def weeks_ending(instant: dt.datetime | int, n: int, tz: str, week_start: int = 0) -> list[Period]:
     """The ``n`` contiguous weeks ending with the week that holds ``instant``, oldest first.
 
     This is the report's trend: the last week is the (possibly partial) current one.
@@ -163,29 +193,142 @@ def weeks_ending(instant: dt.datetime, n: int, tz: str, week_start: int = 0) -> 
     if n < 0:
         raise ValueError(f"the number of weeks must not be negative, not {n}")
     last = _first_of_week(_local_date(instant, tz), week_start)
-    firsts = [last - dt.timedelta(days=7 * back) for back in range(n - 1, -1, -1)]
-    return [_week_from(first, tz) for first in firsts]
+    return [_week_from(last.subtract(weeks=back), tz) for back in range(n - 1, -1, -1)]
+
+
+def day_label(period: Period) -> str:
+    """The local date a period starts on, ``2026-11-27`` (a day's name)."""
+    return _local_date(period.start_utc, period.tz).to_date_string()
 
 
 def week_label(period: Period, week_start: int = 0) -> str:
-    """An ISO-style label such as ``2026-W48`` for a week-long period.
+    """How a week is named: the ISO week (``2026-W48``) when weeks start on Monday,
+    else the date of the week's first day (``2026-11-22``), as the spec says.
 
-    The label is the ISO year and week of the day three days after the week's first
-    (local) day.  For a Monday-start week that day is Thursday, so the label is exactly
-    the ISO 8601 week.  For any other ``week_start`` it is the ISO week holding the
-    middle day, i.e. the ISO week that shares at least four of the seven days — labels
-    of consecutive weeks are therefore distinct and increasing.  A period that does not
-    begin on ``week_start`` is labelled by the week that holds its start.
+    A period that does not begin on ``week_start`` is labelled by the week that holds
+    its start.
     """
-    first = _first_of_week(_local_date(period.start, period.tz), week_start)
-    year, week, _ = (first + dt.timedelta(days=3)).isocalendar()
-    return f"{year:04d}-W{week:02d}"
+    first = _first_of_week(_local_date(period.start_utc, period.tz), week_start)
+    if week_start == 0:
+        year, week, _ = first.isocalendar()
+        return f"{year:04d}-W{week:02d}"
+    return first.to_date_string()
 
 
-def clip_seconds(start: dt.datetime, end: dt.datetime, period: Period) -> int:
+# --------------------------------------------------------------------------- labels
+
+_LABEL = re.compile(
+    r"(?P<year>[0-9]{4})"
+    r"(?:-(?:w(?P<week>[0-9]{2})|q(?P<quarter>[1-4])|(?P<month>[0-9]{2})(?:-(?P<day>[0-9]{2}))?))?",
+    re.ASCII | re.IGNORECASE,
+)
+LABEL_EXAMPLES = "use e.g. 2026-W47 (ISO week), 2026-11, 2026-Q4, 2026 or 2026-11-27"
+
+
+def parse_period_label(label: str, tz: str) -> Period:
+    """The period a label names, bounded in ``tz``: ``2026-W47`` (ISO week, Monday to
+    Sunday, whatever ``week_start`` is: the label says which days), ``2026-11``,
+    ``2026-Q4``, ``2026`` or ``2026-11-27``.  ValueError for anything else."""
+    pdl = _pendulum()
+    key = label.strip()
+    match = _LABEL.fullmatch(key)
+    if match is None:
+        raise ParseError(f"{key!r} is not a period; {LABEL_EXAMPLES}")
+    year = int(match["year"])
+    if not 1000 <= year <= 9998:
+        raise ParseError(f"{key!r} is out of range; use a year from 1000 to 9998")
+    try:
+        if match["week"]:
+            first = pdl.parse(f"{year:04d}-W{match['week']}", exact=True)
+            if first.isocalendar()[:2] != (year, int(match["week"])):
+                raise ValueError
+            return _week_from(first, tz)
+        if match["quarter"]:
+            return _unit(pdl.date(year, 3 * int(match["quarter"]) - 2, 1), "quarter", 0, tz)
+        if match["day"]:
+            day = pdl.date(year, int(match["month"]), int(match["day"]))
+            return _span(day, day.add(days=1), tz)
+        if match["month"]:
+            return _unit(pdl.date(year, int(match["month"]), 1), "month", 0, tz)
+        return _unit(pdl.date(year, 1, 1), "year", 0, tz)
+    except ValueError:
+        raise ParseError(f"{key!r} names no such period; {LABEL_EXAMPLES}") from None
+
+
+# --------------------------------------------------------------------------- choosing
+
+#: The PERIOD options every command shares, and how a warning says each ("this week").
+PERIOD_CHOICES: dict[str, tuple[str, str]] = {
+    "week": ("--week", "this week"),
+    "last_week": ("--last-week", "last week"),
+    "month": ("--month", "this month"),
+    "last_month": ("--last-month", "last month"),
+    "quarter": ("--quarter", "this quarter"),
+    "last_quarter": ("--last-quarter", "last quarter"),
+    "year": ("--year", "this year"),
+    "last_year": ("--last-year", "last year"),
+    "all": ("--all", "in this period"),
+}
+
+
+def choose_period(
+    choice: str,
+    *,
+    now: int,
+    tz: str,
+    week_start: int = 0,
+    label: str | None = None,
+    start: int | None = None,
+    end: int | None = None,
+    time_span: Callable[[], tuple[int, int] | None] = lambda: None,
+) -> tuple[Period, str]:
+    """The period a command's PERIOD options name, and how a warning says it.
+
+    ``choice`` is a key of `PERIOD_CHOICES`, ``period`` (with ``label``) or ``range``
+    (with ``start`` and/or ``end``, epoch seconds).  ``time_span`` gives the first
+    entry's start and the last entry's end (None on an empty store); it is asked only
+    for ``all`` and for a range given one bound.  ValueError when a range ends before
+    it starts.
+    """
+    makers: dict[str, Callable[[], Period]] = {
+        "week": lambda: week_of(now, tz, week_start),
+        "last_week": lambda: last_week(now, tz, week_start),
+        "month": lambda: month_of(now, tz),
+        "last_month": lambda: last_month(now, tz),
+        "quarter": lambda: quarter_of(now, tz),
+        "last_quarter": lambda: last_quarter(now, tz),
+        "year": lambda: year_of(now, tz),
+        "last_year": lambda: last_year(now, tz),
+    }
+    if choice in makers:
+        return makers[choice](), PERIOD_CHOICES[choice][1]
+    if choice == "period":
+        assert label is not None
+        return parse_period_label(label, tz), f"in {label.strip().upper()}"
+    today = day_of(now, tz)
+    if choice == "all":
+        # From the first entry (or today, on an empty store) to the end of today, or to
+        # the last entry's end if one lies beyond it.
+        first, last = time_span() or (today.start_utc, today.end_utc)
+        return Period(min(first, today.start_utc), max(last, today.end_utc), tz), "in this period"
+    if choice != "range":
+        raise ValueError(f"unknown period choice {choice!r}")
+    stop = end if end is not None else today.end_utc
+    if start is None:  # --to alone: from the first entry
+        span = time_span()
+        start = min(span[0], stop - 1) if span else stop - 1
+    if stop <= start:
+        raise ValueError(
+            "--to must be after --from (a date alone in --to means the end of that day)"
+        )
+    return Period(start, stop, tz), "in this period"
+
+
+def clip_seconds(start: dt.datetime | int, end: dt.datetime | int, period: Period) -> int:
     """Seconds of ``[start, end)`` that fall inside ``period`` (never negative).
 
     The store clips in SQL; this mirror exists for tests and as an oracle.
     """
-    overlap = min(end, period.end) - max(start, period.start)
-    return max(0, int(overlap.total_seconds()))
+    first = start if isinstance(start, int) else to_epoch(start)
+    after = end if isinstance(end, int) else to_epoch(end)
+    return max(0, min(after, period.end_utc) - max(first, period.start_utc))

@@ -10,13 +10,12 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from smbalance.domain import PolicyConfig, SalesMarketingSeconds, add_running
-from smbalance.exchange.shape import iso_z
-from smbalance.periods import Period, day_of, week_label, weeks_ending
+from smbalance.periods import Period, day_label, day_of, week_label, weeks_ending
 from smbalance.policy import PersonSplit, Warning, effective_target, evaluate
+from smbalance.timeparse import iso_z
 
 if TYPE_CHECKING:
     from smbalance.domain import TimerRecord
@@ -76,10 +75,6 @@ class Report:
         return [w for w in self.warnings if w.person == person]
 
 
-def epoch(instant: Any) -> int:
-    return int(instant.timestamp())
-
-
 def build_report(
     store: Store,
     period: Period,
@@ -97,7 +92,7 @@ def build_report(
     `by` ("day" or "tag") adds a breakdown; `running_until` (report --current) counts
     running timers as entries that end then.
     """
-    start, end = epoch(period.start), epoch(period.end)
+    start, end = period.start_utc, period.end_utc
     seats = {p.name: p for p in store.people()}
     timers = store.timers(people) if running_until is not None else []
     sums = {
@@ -169,9 +164,8 @@ def _weeks(
     running_until: int | None = None,
 ) -> list[TrendWeek]:
     """The `count` weeks ending with the one that holds the period's last instant."""
-    last_instant = period.end - timedelta(seconds=1)
-    weeks = weeks_ending(last_instant, count, period.tz, week_start)
-    bounds = [(epoch(w.start), epoch(w.end)) for w in weeks]
+    weeks = weeks_ending(period.end_utc - 1, count, period.tz, week_start)
+    bounds = [(w.start_utc, w.end_utc) for w in weeks]
     trend = []
     for w, (low, high), (sales, marketing) in zip(
         weeks, bounds, store.period_totals(bounds, people), strict=True
@@ -186,14 +180,12 @@ def _weeks(
 
 def local_days(period: Period) -> list[tuple[str, int, int]]:
     """The local days `period` touches, as (date, start, end) clipped to the period."""
-    from zoneinfo import ZoneInfo
-
-    zone, days, cursor = ZoneInfo(period.tz), [], period.start
-    while cursor < period.end:
+    days, cursor = [], period.start_utc
+    while cursor < period.end_utc:
         day = day_of(cursor, period.tz)
-        label = day.start.astimezone(zone).date().isoformat()
-        days.append((label, epoch(max(day.start, period.start)), epoch(min(day.end, period.end))))
-        cursor = day.end
+        label = day_label(day)
+        days.append((label, max(day.start_utc, period.start_utc), min(day.end_utc, period.end_utc)))
+        cursor = day.end_utc
     return days
 
 
@@ -268,8 +260,8 @@ def report_dict(report: Report) -> dict[str, Any]:
     team = report.team
     return {
         "period": {
-            "start": iso_z(epoch(report.period.start)),
-            "end": iso_z(epoch(report.period.end)),
+            "start": iso_z(report.period.start_utc),
+            "end": iso_z(report.period.end_utc),
             "timezone": report.period.tz,
         },
         "people": [person_dict(p) for p in report.people],

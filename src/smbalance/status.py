@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from smbalance.domain import SalesMarketingSeconds, TimerRecord, utc
-from smbalance.exchange.shape import iso_z
+from smbalance.domain import SalesMarketingSeconds, TimerRecord
+from smbalance.timeparse import day_bounds, iso_z
 
 if TYPE_CHECKING:
     from smbalance.store import Store
@@ -40,10 +40,8 @@ class Status:
 def build_status(store: Store, people: Sequence[str], now: int, timezone: str) -> Status:
     """The running timers of `people` (everyone when empty) and their split today."""
     from smbalance.domain import add_running
-    from smbalance.periods import day_of
 
-    today = day_of(utc(now), timezone)
-    start, end = int(today.start.timestamp()), int(today.end.timestamp())
+    start, end = day_bounds(now, timezone)
     timers = store.timers(people)
     totals = {
         s.person: [s.sales_seconds, s.marketing_seconds] for s in store.splits(start, end, people)

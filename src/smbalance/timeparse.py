@@ -7,8 +7,11 @@ long-running command sees one consistent "now".
 
 Instants going out are aware UTC ``datetime`` objects truncated to whole seconds (the
 store's resolution).  Wall-clock arithmetic uses the standard library's ``zoneinfo``,
-whose ``fold`` attribute lets us tell DST gaps and overlaps apart exactly; pendulum is
-only asked for the system zone.
+whose ``fold`` attribute lets us tell DST gaps and overlaps apart exactly: `log`, `start`,
+`stop` and `status` parse WHEN on their start-up path, so nothing heavy is imported
+here (pendulum does the calendar arithmetic in `periods`).  Epoch seconds are the
+store's instants: `to_epoch`/`from_epoch` are the one conversion and `iso_z` the one
+machine format.
 
 Errors are `ParseError`, whose message is one sentence naming the bad input and
 showing what would be accepted, ready to print after ``Error:``.
@@ -19,25 +22,33 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Callable
 from fractions import Fraction
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from smbalance.domain import FIRST_EPOCH, LAST_EPOCH, YEAR_RANGE
-from smbalance.periods import WEEKDAYS, start_of_day
 
 __all__ = [
+    "FUTURE_SLACK",
     "MAX_DURATION_SECONDS",
+    "WEEKDAYS",
     "ParseError",
+    "SpanError",
+    "check_length",
+    "check_not_future",
+    "check_span",
+    "day_bounds",
     "format_duration",
     "format_instant",
     "from_epoch",
-    "iso_utc",
-    "local_timezone",
-    "local_to_utc",
+    "iso_z",
+    "local_date",
     "parse_duration",
     "parse_iso_utc",
     "parse_timezone",
+    "parse_week_start",
     "parse_when",
+    "start_of_day",
     "to_epoch",
 ]
 
@@ -52,7 +63,9 @@ LAST_INSTANT = dt.datetime.fromtimestamp(LAST_EPOCH, UTC)
 MAX_DURATION_SECONDS = 3653 * 86400
 
 DURATION_EXAMPLES = "use e.g. 90m, 1h30m, 1.5h, 1:30 or 45s"
-WHEN_EXAMPLES = "use e.g. 2026-11-27 14:00, 14:00, yesterday 09:30, mon 09:00, -90m or 2h ago"
+WHEN_EXAMPLES = (
+    "use e.g. 2026-11-27 14:00, 14:00, 9am, yesterday 09:30, last mon 09:00, -90m or 2h ago"
+)
 ZONE_EXAMPLES = "use an IANA name such as Europe/London, America/New_York or UTC"
 
 # Longer inputs are never valid; refusing them early keeps big-number arithmetic cheap.
@@ -139,19 +152,22 @@ def _duration_problem(key: str) -> str:
 
 
 def format_duration(seconds: int) -> str:
-    """Compact form such as ``2h15m``, ``45m``, ``30s``, ``1h``, ``1h30m15s``; ``0m`` for 0.
+    """How people read a duration: ``6h01m``, ``45m``, ``2h``; seconds only under a
+    minute (``30s``); ``0m`` for nothing.
 
-    Zero components are left out (``1h5s``, not ``1h0m5s``), so the text always parses
-    back: ``parse_duration(format_duration(s)) == s`` for every ``s >= 1``.
+    The one formatter of human output (tables, messages, reports).  Minutes are rounded
+    to the nearest one (half up); JSON and CSV keep exact seconds.
     """
     if seconds < 0:
         raise ValueError(f"a duration cannot be negative: {seconds}")
     if seconds == 0:
         return "0m"
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    parts = ((hours, "h"), (minutes, "m"), (secs, "s"))
-    return "".join(f"{value}{unit}" for value, unit in parts if value)
+    if seconds < 60:
+        return f"{seconds}s"
+    hours, minutes = divmod((seconds + 30) // 60, 60)
+    if not hours:
+        return f"{minutes}m"
+    return f"{hours}h{minutes:02d}m" if minutes else f"{hours}h"
 
 
 # --------------------------------------------------------------------------- zones
@@ -180,25 +196,31 @@ def parse_timezone(name: str) -> str:
         raise
 
 
-def local_timezone() -> str:
-    """The system's IANA zone name, or ``UTC`` when it cannot be determined or named."""
-    try:
-        import pendulum
-
-        return parse_timezone(pendulum.local_timezone().name)
-    except Exception:  # any failure to detect means "no usable zone", not a crash
-        return "UTC"
-
-
 # --------------------------------------------------------------------------- instants
+
+
+def to_epoch(instant: dt.datetime) -> int:
+    """Whole seconds since 1970-01-01T00:00:00Z (floored, like the store keeps them).
+
+    The one conversion from ``datetime`` to the store's integer instants."""
+    if instant.tzinfo is None or instant.utcoffset() is None:
+        raise ValueError(f"instant must be timezone-aware, not {instant!r}")
+    return (instant - EPOCH) // dt.timedelta(seconds=1)
+
+
+def from_epoch(seconds: int) -> dt.datetime:
+    """The aware UTC instant ``seconds`` after the Unix epoch (the one way back)."""
+    return EPOCH + dt.timedelta(seconds=int(seconds))
 
 
 def _as_utc(instant: dt.datetime) -> dt.datetime:
     """A plain aware UTC ``datetime`` truncated to whole seconds (the store's resolution)."""
-    if instant.tzinfo is None or instant.utcoffset() is None:
-        raise ValueError(f"instant must be timezone-aware, not {instant!r}")
-    u = instant.astimezone(UTC)
-    return dt.datetime(u.year, u.month, u.day, u.hour, u.minute, u.second, tzinfo=UTC)
+    return from_epoch(to_epoch(instant))
+
+
+def iso_z(epoch: int) -> str:
+    """The spec's machine form of an instant, ``2026-11-27T14:00:00Z`` (JSON, CSV)."""
+    return _format_wall(from_epoch(epoch), sep="T", always_seconds=True) + "Z"
 
 
 def _candidates(wall: dt.datetime, zone: ZoneInfo) -> list[dt.datetime]:
@@ -222,14 +244,7 @@ def _resolve_local(wall: dt.datetime, zone: ZoneInfo, text: str) -> dt.datetime:
             f"{text!r} does not exist in {zone.key} because the clocks skip it "
             "for the DST change; use a time before or after the gap"
         )
-    return found[0]
-
-
-def local_to_utc(wall: dt.datetime, tz: str, text: str) -> dt.datetime:
-    """Naive local ``wall`` time in zone ``tz`` as a UTC instant, by the spec's rules: a
-    time in a spring-forward gap is a ParseError (naming ``text``), an ambiguous one
-    means the first occurrence."""
-    return _as_utc(_resolve_local(wall, _zone(tz), text))
+    return _as_utc(found[0])
 
 
 def _format_offset(offset: dt.timedelta) -> str:
@@ -246,14 +261,16 @@ def _format_wall(wall: dt.datetime, sep: str = " ", always_seconds: bool = False
     return f"{text}:{wall.second:02d}" if wall.second or always_seconds else text
 
 
-def format_instant(instant: dt.datetime, tz: str) -> str:
+def format_instant(instant: dt.datetime | int, tz: str) -> str:
     """Local ``YYYY-MM-DD HH:MM`` (``:SS`` if nonzero), with the offset when ambiguous.
 
     The offset appears only for wall times that happen twice (the fall-back hour), so
     the text always parses back to the same instant with `parse_when` in ``tz``.
+    ``instant`` is an aware ``datetime`` or epoch seconds.
     """
     zone = _zone(tz)
-    local = _as_utc(instant).astimezone(zone)
+    utc = from_epoch(instant) if isinstance(instant, int) else _as_utc(instant)
+    local = utc.astimezone(zone)
     wall = local.replace(tzinfo=None)
     text = _format_wall(wall)
     if len(_candidates(wall, zone)) > 1:
@@ -263,30 +280,143 @@ def format_instant(instant: dt.datetime, tz: str) -> str:
     return text
 
 
-def iso_utc(instant: dt.datetime) -> str:
-    """The spec's machine form, ``2026-11-27T14:00:00Z``."""
-    return _format_wall(_as_utc(instant), sep="T", always_seconds=True) + "Z"
+# --------------------------------------------------------------------------- days
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
-def to_epoch(instant: dt.datetime) -> int:
-    """Whole seconds since 1970-01-01T00:00:00Z (floored, like the store keeps them)."""
-    return (_as_utc(instant) - EPOCH) // dt.timedelta(seconds=1)
+def parse_week_start(name: str) -> int:
+    """Turn ``mon``/``monday`` (any case) into 0 … 6, as ``date.weekday()`` counts."""
+    key = name.strip().lower()
+    for index, day in enumerate(WEEKDAYS):
+        if key in (day, day[:3]):
+            return index
+    raise ValueError(f"{name!r} is not a weekday; use e.g. monday or sun")
 
 
-def from_epoch(seconds: int) -> dt.datetime:
-    """The aware UTC instant ``seconds`` after the Unix epoch."""
-    return EPOCH + dt.timedelta(seconds=int(seconds))
+def start_of_day(day: dt.date, tz: str) -> dt.datetime:
+    """The first instant of local ``day`` in ``tz``, as an aware UTC datetime.
+
+    Usually local midnight.  If midnight is ambiguous (clocks fall back across it) the
+    first occurrence is used; if midnight does not exist (a few zones spring forward at
+    00:00) the day starts at the transition instant.  Both cases pick the earliest UTC
+    candidate that still lies on ``day`` locally.
+    """
+    zone = _zone(tz)
+    candidates = []
+    for fold in (0, 1):
+        local = dt.datetime(day.year, day.month, day.day, fold=fold, tzinfo=zone)
+        instant = local.astimezone(UTC)
+        if instant.astimezone(zone).date() == day:
+            candidates.append(instant)
+    if not candidates:  # the whole day was skipped (Pacific/Apia, 2011-12-30)
+        return dt.datetime(day.year, day.month, day.day, tzinfo=zone).astimezone(UTC)
+    return min(candidates)
+
+
+def local_date(epoch: int, tz: str) -> dt.date:
+    """The local calendar date in ``tz`` that holds ``epoch``."""
+    return from_epoch(epoch).astimezone(_zone(tz)).date()
+
+
+def day_bounds(epoch: int, tz: str) -> tuple[int, int]:
+    """``[start, end)`` in epoch seconds of the local day in ``tz`` that holds ``epoch``
+    (23, 24 or 25 hours around DST).  Standard library only: `status` uses it."""
+    day = local_date(epoch, tz)
+    first = start_of_day(day, tz)
+    after = start_of_day(day + dt.timedelta(days=1), tz)
+    return to_epoch(first), to_epoch(after)
+
+
+# --------------------------------------------------------------------------- spans
+
+#: How far in the future an instant may lie (clocks of two machines disagree a little).
+FUTURE_SLACK = 60
+SPENT_HINT = "log records time already spent; for time you are spending now, use `smbalance start`"
+
+
+class SpanError(ValueError):
+    """An entry's start and end that break the one span rule (see `check_span`).
+
+    ``kind`` says which part: ``order``, ``range``, ``future`` or ``long``.
+    """
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+def check_span(
+    start: int,
+    end: int,
+    *,
+    now: int | None = None,
+    max_seconds: int | None = None,
+    fmt: Callable[[int], str] = iso_z,
+) -> None:
+    """The one rule for an entry's span, whoever checks it.
+
+    The end is after the start; both lie in the accepted years; with ``now``, the end is
+    at most `FUTURE_SLACK` seconds ahead (time already spent is in the past); with
+    ``max_seconds``, the entry is at most that long (a longer one is a typo or a
+    forgotten timer unless the caller said ``--long``).  Raises `SpanError`: the
+    command line turns it into a usage error (exit 2) when its own values broke the
+    rule, the store into a conflict (exit 1) when stored values took part.
+    """
+    if end <= start:
+        raise SpanError("order", "the end must be after the start")
+    if start < FIRST_EPOCH or end > LAST_EPOCH:
+        raise SpanError("range", f"the entry is out of range; {YEAR_RANGE}")
+    if now is not None:
+        check_not_future(end, now, "the end", fmt=fmt)
+    check_length(end - start, max_seconds)
+
+
+def check_length(seconds: int, max_seconds: int | None) -> None:
+    """Refuse an entry longer than ``max_seconds`` (None: any length)."""
+    if max_seconds is not None and seconds > max_seconds:
+        raise SpanError(
+            "long",
+            f"{format_duration(seconds)} is longer than max_entry_hours "
+            f"({format_duration(max_seconds)}); check the times (25h for 2.5h?), or give "
+            "--long if it is right",
+        )
+
+
+def check_not_future(
+    instant: int,
+    now: int,
+    what: str,
+    *,
+    fmt: Callable[[int], str] = iso_z,
+    hint: str = SPENT_HINT,
+) -> None:
+    """Refuse an instant more than `FUTURE_SLACK` seconds after ``now``."""
+    if instant > now + FUTURE_SLACK:
+        raise SpanError("future", f"{what} {fmt(instant)} is in the future; {hint}")
 
 
 # --------------------------------------------------------------------------- ISO 8601
 
 _TIME = r"(?P<hour>[0-9]{1,2}):(?P<minute>[0-9]{2})(?::(?P<second>[0-9]{2})(?:[.,][0-9]+)?)?"
+_OFFSET = r"(?P<offset>z|[+-][0-9]{2}(?::?[0-9]{2}(?::?[0-9]{2})?)?)"
 _ISO = re.compile(
     r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})"
-    rf"(?:[t ]{_TIME}\s*(?P<offset>z|[+-][0-9]{{2}}(?::?[0-9]{{2}}(?::?[0-9]{{2}})?)?)?)?",
+    rf"(?:[t ]{_TIME}\s*{_OFFSET}?)?",
+    re.ASCII,
+)
+# Basic format, as Timewarrior and iCalendar write it: 20261127T140000Z.
+_ISO_BASIC = re.compile(
+    r"(?P<year>[0-9]{4})(?P<month>[0-9]{2})(?P<day>[0-9]{2})"
+    r"t(?P<hour>[0-9]{2})(?P<minute>[0-9]{2})(?:(?P<second>[0-9]{2})(?:[.,][0-9]+)?)?"
+    rf"{_OFFSET}?",
     re.ASCII,
 )
 _CLOCK = re.compile(_TIME, re.ASCII)
+_CLOCK_12 = re.compile(
+    r"(?P<hour>[0-9]{1,2})(?::(?P<minute>[0-9]{2})(?::(?P<second>[0-9]{2}))?)?\s*(?P<half>am|pm)",
+    re.ASCII,
+)
 
 
 def _date(match: re.Match[str], text: str) -> dt.date:
@@ -301,6 +431,24 @@ def _time(match: re.Match[str], text: str) -> dt.time:
         return dt.time(int(match["hour"]), int(match["minute"]), int(match["second"] or 0))
     except ValueError:
         raise ParseError(f"{text!r} is not a valid time of day; use e.g. 09:30 or 14:00") from None
+
+
+def _clock(key: str, text: str) -> dt.time | None:
+    """A time of day, ``14:00``, ``9:30``, ``9am``, ``2:30pm`` (None if not one)."""
+    match = _CLOCK.fullmatch(key)
+    if match is not None:
+        return _time(match, text)
+    match = _CLOCK_12.fullmatch(key)
+    if match is None:
+        return None
+    hour = int(match["hour"])
+    if not 1 <= hour <= 12:
+        raise ParseError(f"{text!r} is not a valid time of day; use e.g. 9am, 2:30pm or 14:30")
+    hour = hour % 12 + (12 if match["half"] == "pm" else 0)
+    try:
+        return dt.time(hour, int(match["minute"] or 0), int(match["second"] or 0))
+    except ValueError:
+        raise ParseError(f"{text!r} is not a valid time of day; use e.g. 9am or 2:30pm") from None
 
 
 def _offset(text: str) -> dt.timezone:
@@ -329,13 +477,18 @@ def _iso_instant(match: re.Match[str], text: str, zone: ZoneInfo | None) -> dt.d
 
 
 def parse_iso_utc(text: str) -> dt.datetime:
-    """An ISO 8601 instant with ``Z`` or an offset (``T`` or space), as aware UTC.
+    """An ISO 8601 instant with ``Z`` or an offset (extended or basic form), as aware UTC.
 
-    This reads machine input (JSON, CSV, NDJSON), so a missing offset is an error rather
-    than a guess about the zone.  Fractional seconds are truncated.
+    For ``SMBALANCE_NOW``, where a missing offset is an error rather than a guess about
+    the zone.  Fractional seconds are truncated.
     """
     key = text.strip()
-    match = _ISO.fullmatch(key.lower()) if len(key) <= _MAX_INPUT else None
+    lowered = key.lower()
+    match = (
+        (_ISO.fullmatch(lowered) or _ISO_BASIC.fullmatch(lowered))
+        if len(key) <= _MAX_INPUT
+        else None
+    )
     if match is None or match["hour"] is None:
         raise ParseError(f"{key!r} is not an ISO 8601 instant; use e.g. 2026-11-27T14:00:00Z")
     return _iso_instant(match, key, None)
@@ -345,37 +498,44 @@ def parse_iso_utc(text: str) -> dt.datetime:
 
 _DAY_WORDS = {"today": 0, "yesterday": 1}
 _WEEKDAY_WORDS = {name: i for i, day in enumerate(WEEKDAYS) for name in (day, day[:3])}
-_WORD_FORM = re.compile(r"(?P<word>[a-z]+)(?:\s+(?P<clock>\S+))?", re.ASCII)
+_WORD_FORM = re.compile(r"(?:(?P<last>last)\s+)?(?P<word>[a-z]+)(?:\s+(?P<clock>.+))?", re.ASCII)
 _AGO_FORM = re.compile(r"(?P<duration>.+?)\s*ago", re.ASCII)
 
 
-def parse_when(text: str, *, tz: str, now: dt.datetime, end_of_day: bool = False) -> dt.datetime:
+def parse_when(
+    text: str, *, tz: str, now: dt.datetime | int, end_of_day: bool = False
+) -> dt.datetime:
     """The instant a WHEN names, as aware UTC truncated to whole seconds.
 
-    Instants from the year 1000 to 9998 are accepted (`domain.FIRST_EPOCH`), so no
-    later step can overflow.
+    The one grammar of the command line and of every import file.  Instants from the
+    year 1000 to 9998 are accepted (`domain.FIRST_EPOCH`), so no later step can
+    overflow.
 
     Accepted (case-insensitive; times without an offset are local to ``tz``):
 
-    - ISO 8601: ``2026-11-27T14:00``, ``2026-11-27 14:00[:SS]``, optionally with ``Z``
-      or an offset such as ``+01:00`` (which wins over ``tz``);
+    - ISO 8601: ``2026-11-27T14:00``, ``2026-11-27 9:30[:SS]``, the basic form
+      ``20261127T140000Z``, optionally with ``Z`` or an offset such as ``+01:00``
+      (which wins over ``tz``);
     - a date alone, ``2026-11-27``: the start of that local day, or with
       ``end_of_day=True`` (``--to``) the start of the next day, so the day is included;
-    - ``HH:MM[:SS]``, ``today HH:MM``, ``yesterday HH:MM``; ``today``/``yesterday``
-      alone behave like a date;
+    - a clock time, ``14:00``, ``9:30``, ``9am``, ``2:30pm``: its latest occurrence at
+      or before now (at 00:30, ``23:50`` is last night);
+    - ``today HH:MM`` (always today, even if still to come), ``yesterday HH:MM``;
+      ``today``/``yesterday`` alone behave like a date;
     - a weekday, full or three letters (``mon 09:00``, ``monday``): the most recent
-      such day whose given time is not in the future.  So on a Monday at 14:05,
-      ``mon 09:00`` is today and ``mon 15:00`` is a week ago; ``mon`` alone is today's
-      midnight (or, with ``end_of_day``, tonight's).  "Past" includes "now", because
-      logging "since mon 09:00" at 09:00 sharp must not jump back a week;
+      such day whose given time is not in the future, so on a Monday at 14:05
+      ``mon 09:00`` is today and ``mon 15:00`` a week ago; ``mon`` alone is the most
+      recent Monday's midnight.  ``last mon 09:00`` is the most recent Monday before
+      today;
     - ``now``; relative times ``-90m``, ``-1:30``, ``2h ago``, ``90 minutes ago``
       (any DURATION, at most ten years back).
 
     A local time in a spring-forward gap is a ParseError; in a fall-back overlap it is
     the first (earlier) occurrence unless an offset is given.
     """
+    current = from_epoch(now) if isinstance(now, int) else _as_utc(now)
     try:
-        instant = _parse_when(text, tz=tz, now=now, end_of_day=end_of_day)
+        instant = _parse_when(text, tz=tz, now=current, end_of_day=end_of_day)
     except OverflowError:
         instant = None
     if instant is None or not FIRST_INSTANT <= instant <= LAST_INSTANT:
@@ -385,23 +545,25 @@ def parse_when(text: str, *, tz: str, now: dt.datetime, end_of_day: bool = False
 
 def _parse_when(text: str, *, tz: str, now: dt.datetime, end_of_day: bool) -> dt.datetime:
     zone = _zone(tz)
-    current = _as_utc(now)
     raw = " ".join(text.split())
     key = raw.lower()
     if not key or len(key) > _MAX_INPUT:
         raise ParseError(f"{raw!r} is not a time; {WHEN_EXAMPLES}")
     if key == "now":
-        return current
+        return now
     if key.startswith("-") or _AGO_FORM.fullmatch(key):
-        return current - dt.timedelta(seconds=_relative_seconds(raw))
-    iso = _ISO.fullmatch(key)
+        return now - dt.timedelta(seconds=_relative_seconds(raw))
+    iso = _ISO.fullmatch(key) or _ISO_BASIC.fullmatch(key)
     if iso is not None:
         if iso["hour"] is None:
             return _day_instant(_date(iso, raw), zone, end_of_day)
         return _iso_instant(iso, raw, zone)
-    if _CLOCK.fullmatch(key):
-        return _named_day(raw, f"today {key}", zone, current, end_of_day)
-    return _named_day(raw, key, zone, current, end_of_day)
+    at = _clock(key, raw)
+    if at is not None:  # its latest occurrence at or before now
+        today = now.astimezone(zone).date()
+        day = today - dt.timedelta(days=_is_future(dt.datetime.combine(today, at), zone, now))
+        return _resolve_local(dt.datetime.combine(day, at), zone, raw)
+    return _named_day(raw, key, zone, now, end_of_day)
 
 
 def _relative_seconds(raw: str) -> int:
@@ -431,7 +593,7 @@ def _day_instant(day: dt.date, zone: ZoneInfo, end_of_day: bool) -> dt.datetime:
     if end_of_day:
         day += dt.timedelta(days=1)
     try:
-        return start_of_day(day, zone.key)
+        return _as_utc(start_of_day(day, zone.key))
     except OverflowError:
         raise ParseError(f"'{day}' is out of range; {WHEN_EXAMPLES}") from None
 
@@ -439,23 +601,27 @@ def _day_instant(day: dt.date, zone: ZoneInfo, end_of_day: bool) -> dt.datetime:
 def _named_day(
     raw: str, key: str, zone: ZoneInfo, current: dt.datetime, end_of_day: bool
 ) -> dt.datetime:
-    """``today``/``yesterday``/weekday, optionally followed by a time of day."""
+    """``today``/``yesterday``/[``last``] weekday, optionally followed by a time of day."""
     match = _WORD_FORM.fullmatch(key)
     word = match["word"] if match else ""
-    if word not in _DAY_WORDS and word not in _WEEKDAY_WORDS:
+    last = bool(match and match["last"])
+    if word not in _WEEKDAY_WORDS and (last or word not in _DAY_WORDS):
         raise ParseError(f"{raw!r} is not a time; {WHEN_EXAMPLES}")
-    clock = _CLOCK.fullmatch(match["clock"]) if match and match["clock"] else None
-    if match and match["clock"] and clock is None:
-        raise ParseError(f"{raw!r} has no valid time of day; use e.g. {word} 09:30")
+    assert match is not None
+    at = _clock(match["clock"], raw) if match["clock"] else None
+    if match["clock"] and at is None:
+        raise ParseError(f"{raw!r} has no valid time of day; use e.g. {word} 09:30 or {word} 9am")
     today = current.astimezone(zone).date()
     if word in _DAY_WORDS:
         day = today - dt.timedelta(days=_DAY_WORDS[word])
+    elif last:  # the most recent such day before today
+        day = today - dt.timedelta(days=(today.weekday() - _WEEKDAY_WORDS[word] - 1) % 7 + 1)
     else:
         day = today - dt.timedelta(days=(today.weekday() - _WEEKDAY_WORDS[word]) % 7)
-    if clock is None:
+    if at is None:
         return _day_instant(day, zone, end_of_day)
-    at = _time(clock, raw)
-    if word in _WEEKDAY_WORDS and _is_future(dt.datetime.combine(day, at), zone, current):
+    future = _is_future(dt.datetime.combine(day, at), zone, current)
+    if word in _WEEKDAY_WORDS and not last and future:
         day -= dt.timedelta(days=7)
     return _resolve_local(dt.datetime.combine(day, at), zone, raw)
 

@@ -11,12 +11,12 @@ import os
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from smbalance.errors import ConfigError
 
 if TYPE_CHECKING:
+    from datetime import datetime
     from pathlib import Path
 
     from smbalance.config import Settings
@@ -71,10 +71,10 @@ class AppState:
         if self._now is None:
             fixed = os.environ.get(NOW_ENV)
             if fixed:
-                from smbalance.timeparse import ParseError, parse_iso_utc
+                from smbalance.timeparse import ParseError, parse_iso_utc, to_epoch
 
                 try:
-                    self._now = int(parse_iso_utc(fixed).timestamp())
+                    self._now = to_epoch(parse_iso_utc(fixed))
                 except ParseError as exc:
                     raise ConfigError(f"{NOW_ENV}: {exc}") from None
             else:
@@ -83,7 +83,9 @@ class AppState:
 
     @property
     def now_dt(self) -> datetime:
-        return datetime.fromtimestamp(self.now, UTC)
+        from smbalance.timeparse import from_epoch
+
+        return from_epoch(self.now)
 
     def clock(self) -> int:
         return self.now
@@ -158,7 +160,7 @@ class AppState:
     def format_instant(self, epoch: int) -> str:
         from smbalance.timeparse import format_instant
 
-        return format_instant(datetime.fromtimestamp(epoch, UTC), self.timezone)
+        return format_instant(epoch, self.timezone)
 
 
 def notice(message: str) -> None:

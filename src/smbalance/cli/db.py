@@ -115,7 +115,7 @@ def log(
     store = app.store()
     changes = store.journal(limit)
     if fmt == "json":
-        from smbalance.exchange.shape import iso_z
+        from smbalance.timeparse import iso_z
 
         rows = [
             {

@@ -13,11 +13,11 @@ from typing import Annotated, BinaryIO, TextIO
 import typer
 
 from smbalance.cli.params import (
-    FromOpt,
-    ToOpt,
+    PeriodChoice,
     WhoMany,
     format_option,
     parse_category,
+    period_options,
     shown_as,
     who_option,
 )
@@ -89,10 +89,10 @@ MapOpt = Annotated[
 ]
 
 
+@period_options("all")
 def export(
+    period: PeriodChoice,
     who: WhoMany = None,
-    from_: FromOpt = None,
-    to: ToOpt = None,
     fmt: Annotated[str, format_option(EXPORT_FORMATS)] = "csv",
     output: Annotated[
         Path | None,
@@ -108,23 +108,28 @@ def export(
 ) -> None:
     """Write entries for spreadsheets and scripts, oldest first.
 
-    Without --from/--to, everything. With them, every entry that overlaps the period,
-    whole (not clipped). Streams: memory stays flat however many entries there are.
+    Without a PERIOD option, everything. With one, every entry that overlaps the
+    period, whole (not clipped). Streams: memory stays flat however many entries there
+    are.
 
     \b
     Examples:
       smbalance export > all.csv
       smbalance export --from mon --format ndjson | jq .seconds
       smbalance export --who alice --from 2026-11-01 --to 2026-11-30 -o nov.csv
+      smbalance export --period 2026-Q4 --format json
     """
     from smbalance.cli.context import notice, state
 
-    if from_ is not None and to is not None and to <= from_:
-        raise typer.BadParameter("--to must be after --from", param_hint="'--to'")
     store = state().store()
     for name in who or []:
         store.require_person(name)
-    batches = store.export_batches(people=who or (), start_utc=from_, end_utc=to)
+    if period.choice == "all":  # everything, however far it reaches
+        start, end = None, None
+    else:
+        span, _ = period.resolve(who or ())
+        start, end = span.start_utc, span.end_utc
+    batches = store.export_batches(people=who or (), start_utc=start, end_utc=end)
     if output is None:
         stream_to_stdout(batches, fmt)
         return
@@ -206,6 +211,12 @@ def import_(
             show_default=False,
         ),
     ] = None,
+    allow_long: Annotated[
+        bool,
+        typer.Option(
+            "--allow-long", help="Accept entries longer than max_entry_hours (config, default 12)."
+        ),
+    ] = False,
 ) -> None:
     """Load entries from our CSV/JSON/NDJSON, Watson or Timewarrior. All or nothing.
 
@@ -228,6 +239,7 @@ def import_(
             who,
             mapping or [],
             map_untagged,
+            allow_long=allow_long,
             dry_run=dry_run,
             allow_overlap=allow_overlap,
         )
@@ -255,19 +267,32 @@ def _import(
     who: str | None,
     mapping: list[str],
     untagged: str | None,
+    *,
+    allow_long: bool,
     **options: bool,
 ) -> None:
     from smbalance.cli.context import notice, state
     from smbalance.errors import ImportFailed
-    from smbalance.exchange.readers import UNTAGGED, ReadError, cite, read_stream, resolve
+    from smbalance.exchange.readers import (
+        UNTAGGED,
+        ReadError,
+        cite,
+        read_stream,
+        refuse_long,
+        resolve,
+    )
 
     source = "stdin" if file == "-" else file
     with _open_input(file) as stream:
         try:
-            result = read_stream(stream, fmt, None if file == "-" else file, zone=state().timezone)
+            result = read_stream(
+                stream, fmt, None if file == "-" else file, zone=state().timezone, now=state().now
+            )
         except ReadError as exc:
             raise ImportFailed(f"{source}: {exc}") from None
     app = state()
+    if not allow_long:
+        refuse_long(result, app.settings.max_entry_seconds)
     store = app.store(create=True)
     resolve(
         result,

@@ -5,15 +5,21 @@ is opened.  Also the shell-completion callbacks.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+import inspect
+from collections.abc import Callable, Sequence
 from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from smbalance import domain
 from smbalance.cli.context import state
+
+if TYPE_CHECKING:
+    from smbalance.periods import Period
 
 
 def shown_as(label: str) -> type:
@@ -133,10 +139,10 @@ def _duration(text: str) -> int:
 
 
 def _when(text: str, *, end_of_day: bool = False) -> int:
-    from smbalance.timeparse import parse_when
+    from smbalance.timeparse import parse_when, to_epoch
 
     app = state()
-    return int(parse_when(text, tz=app.timezone, now=app.now_dt, end_of_day=end_of_day).timestamp())
+    return to_epoch(parse_when(text, tz=app.timezone, now=app.now, end_of_day=end_of_day))
 
 
 def _when_end(text: str) -> int:
@@ -321,8 +327,9 @@ FromOpt = Annotated[
         "--from",
         parser=parse_when,
         metavar="WHEN",
-        help="Start of the period (a date means its midnight).",
+        help="Start of the period (a date means its midnight; alone: to the end of today).",
         show_default=False,
+        rich_help_panel="Period",
     ),
 ]
 ToOpt = Annotated[
@@ -331,10 +338,145 @@ ToOpt = Annotated[
         "--to",
         parser=parse_when_end,
         metavar="WHEN",
-        help="End of the period (a date alone means the END of that day).",
+        help="End of the period (a date alone means the END of that day; alone: from the "
+        "first entry).",
         show_default=False,
+        rich_help_panel="Period",
     ),
 ]
+
+
+def _period_label(text: str) -> str:
+    from smbalance.periods import parse_period_label
+
+    parse_period_label(text, state().timezone)  # checked now: a bad label is exit 2
+    return text.strip()
+
+
+PeriodLabelOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--period",
+        "-p",
+        parser=checked(_period_label),
+        metavar="LABEL",
+        help="A period by name: 2026-W47 (ISO week), 2026-11, 2026-Q4, 2026, 2026-11-27.",
+        show_default=False,
+        rich_help_panel="Period",
+    ),
+]
+
+_PERIOD_HELP = {
+    "week": "The current week.",
+    "last_week": "The whole week before this one.",
+    "month": "The current calendar month.",
+    "last_month": "The previous calendar month.",
+    "quarter": "The current calendar quarter.",
+    "last_quarter": "The previous calendar quarter.",
+    "year": "The current calendar year.",
+    "last_year": "The previous calendar year.",
+    "all": "From the first entry to the end of today.",
+}
+
+
+@dataclass(frozen=True)
+class PeriodChoice:
+    """The PERIOD options as given: one of `periods.PERIOD_CHOICES`, ``period`` (a
+    label) or ``range`` (--from/--to, epoch seconds)."""
+
+    choice: str
+    label: str | None = None
+    start: int | None = None
+    end: int | None = None
+
+    def resolve(self, people: Sequence[str] = ()) -> tuple[Period, str]:
+        """The period, and how a warning says it; `--all` and a one-sided range ask the
+        store for the first and last entry of ``people``."""
+        from smbalance.periods import choose_period
+
+        app = state()
+        try:
+            return choose_period(
+                self.choice,
+                now=app.now,
+                tz=app.timezone,
+                week_start=app.settings.week_start,
+                label=self.label,
+                start=self.start,
+                end=self.end,
+                time_span=lambda: app.store().time_span(list(people)),
+            )
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="'--from'/'--to'") from None
+
+
+def period_options(default: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Give a command the PERIOD options every command shares (spec, *Periods*).
+
+    `--week`, `--last-week`, `--month`, `--last-month`, `--quarter`, `--last-quarter`,
+    `--year`, `--last-year`, `--all`, `--from`/`--to` and `--period LABEL` are added to
+    the command's parameters; the command receives them as one `PeriodChoice` in its
+    ``period`` parameter (``default`` when none is given).  More than one is a usage
+    error.  Declared once here, so `report`, `entries` and `export` cannot drift apart.
+    """
+    from smbalance.periods import PERIOD_CHOICES
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        signature = inspect.signature(command, eval_str=True)
+        kept = [p for p in signature.parameters.values() if p.name != "period"]
+        added: dict[str, Any] = {}
+        for name, (flag, _) in PERIOD_CHOICES.items():
+            help_text = (
+                _PERIOD_HELP[name].replace(".", " (the default).")
+                if name == default
+                else _PERIOD_HELP[name]
+            )
+            added[f"period_{name}"] = Annotated[
+                bool,
+                typer.Option(flag, help=help_text, show_default=False, rich_help_panel="Period"),
+            ]
+        added["period_label"] = PeriodLabelOpt
+        added["period_from"] = FromOpt
+        added["period_to"] = ToOpt
+        extra = [
+            inspect.Parameter(
+                name,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=False if name.removeprefix("period_") in PERIOD_CHOICES else None,
+                annotation=annotation,
+            )
+            for name, annotation in added.items()
+        ]
+        params = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in kept] + extra
+
+        @functools.wraps(command)
+        def wrapper(**kwargs: Any) -> Any:
+            given = {name: kwargs.pop(name) for name in added}
+            chosen = [flag for name, (flag, _) in PERIOD_CHOICES.items() if given[f"period_{name}"]]
+            if given["period_label"] is not None:
+                chosen.append("--period")
+            if given["period_from"] is not None or given["period_to"] is not None:
+                chosen.append("--from/--to")
+            if len(chosen) > 1:
+                raise typer.BadParameter(
+                    f"choose one period, not {' and '.join(chosen)}", param_hint="'PERIOD'"
+                )
+            if given["period_label"] is not None:
+                choice = PeriodChoice("period", label=given["period_label"])
+            elif chosen == ["--from/--to"]:
+                choice = PeriodChoice("range", start=given["period_from"], end=given["period_to"])
+            else:
+                flag = chosen[0] if chosen else PERIOD_CHOICES[default][0]
+                name = next(n for n, (f, _) in PERIOD_CHOICES.items() if f == flag)
+                choice = PeriodChoice(name)
+            return command(**kwargs, period=choice)
+
+        del wrapper.__wrapped__  # Typer must read the new signature, not the command's
+        wrapper.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+        wrapper.__annotations__ = {p.name: p.annotation for p in params}
+        return wrapper
+
+    return decorate
 
 
 def format_option(choices: tuple[str, ...]) -> Any:

@@ -9,24 +9,23 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from smbalance.cli.context import notice, state
-from smbalance.cli.params import FromOpt, ToOpt, WhoMany, format_option, parse_count
+from smbalance.cli.params import (
+    PeriodChoice,
+    WhoMany,
+    format_option,
+    parse_count,
+    period_options,
+)
 from smbalance.errors import SmbalanceError
 
 if TYPE_CHECKING:
-    from smbalance.cli.context import AppState
-    from smbalance.periods import Period
     from smbalance.report import Report
 
 FORMATS = ("table", "json", "csv", "markdown", "html")
 BREAKDOWNS = ("day", "tag")  # smbalance.report.BREAKDOWNS, without importing the report
 # What `--save FILE` writes, by the file's suffix.
 SAVE_SUFFIXES = (".svg", ".html", ".md")
-PERIOD_FLAGS = ("--week", "--last-week", "--month", "--last-month", "--year", "--all")
 CHECK_FAILED = 3  # spec: `--check` exits 3 when any warning fires
-
-
-def _flag(name: str, text: str) -> object:
-    return typer.Option(name, help=text, show_default=False)
 
 
 def _breakdown(value: str) -> str:
@@ -37,15 +36,9 @@ def _breakdown(value: str) -> str:
     return value.lower()
 
 
+@period_options("week")
 def report(
-    week: Annotated[bool, _flag("--week", "The current week (the default).")] = False,
-    last_week: Annotated[bool, _flag("--last-week", "The whole week before this one.")] = False,
-    month: Annotated[bool, _flag("--month", "The current calendar month.")] = False,
-    last_month: Annotated[bool, _flag("--last-month", "The previous calendar month.")] = False,
-    year: Annotated[bool, _flag("--year", "The current calendar year.")] = False,
-    all_time: Annotated[bool, _flag("--all", "From the first entry to the end of today.")] = False,
-    from_: FromOpt = None,
-    to: ToOpt = None,
+    period: PeriodChoice,
     who: WhoMany = None,
     fmt: Annotated[str, format_option(FORMATS)] = "table",
     trend_weeks: Annotated[
@@ -97,24 +90,12 @@ def report(
       smbalance report --last-week --format markdown | mail -s "Balance" team@example.com
       smbalance report --last-week --save week.html --save week.svg
       smbalance report --month --who alice --who bob
+      smbalance report --period 2026-Q4       # a quarter (or 2026-W47, 2026-11, 2026)
       smbalance report --from 2026-11-01 --to 2026-11-30 --format json
       smbalance report --month --by tag      # where the time went, tag by tag
       smbalance report --by day --current    # day by day, running timers included
       smbalance report --last-week --check || echo "marketing needs attention"
     """
-    chosen = [
-        name
-        for name, on in zip(
-            PERIOD_FLAGS, (week, last_week, month, last_month, year, all_time), strict=True
-        )
-        if on
-    ]
-    if from_ is not None or to is not None:
-        chosen.append("--from/--to")
-    if len(chosen) > 1:
-        raise typer.BadParameter(
-            f"choose one period, not {' and '.join(chosen)}", param_hint="'PERIOD'"
-        )
     saves = list(dict.fromkeys(save or []))
     for path in saves:
         if path.suffix.lower() not in SAVE_SUFFIXES:
@@ -129,12 +110,12 @@ def report(
     people = sorted(set(who or []))
     for name in people:
         store.require_person(name)
-    period, label = _period(app, chosen[0] if chosen else "--week", from_, to, people)
+    span, label = period.resolve(people)
     from smbalance.report import build_report
 
     result = build_report(
         store,
-        period,
+        span,
         policy=app.settings.policy,
         people=people,
         trend_weeks=trend_weeks,
@@ -146,50 +127,6 @@ def report(
     show_report(result, fmt, saves)
     if check and result.warnings:
         raise typer.Exit(CHECK_FAILED)
-
-
-def _period(
-    app: AppState, flag: str, from_: int | None, to: int | None, people: list[str]
-) -> tuple[Period, str]:
-    """The chosen period and how a warning says it ("this week")."""
-    from smbalance import periods
-
-    now, tz, week_start = app.now_dt, app.timezone, app.settings.week_start
-    simple = {
-        "--week": (lambda: periods.week_of(now, tz, week_start), "this week"),
-        "--last-week": (lambda: periods.last_week(now, tz, week_start), "last week"),
-        "--month": (lambda: periods.month_of(now, tz), "this month"),
-        "--last-month": (lambda: periods.last_month(now, tz), "last month"),
-        "--year": (lambda: periods.year_of(now, tz), "this year"),
-    }
-    if flag in simple:
-        make, label = simple[flag]
-        return make(), label
-    today = periods.day_of(now, tz)
-    start_of_today, end_of_today = int(today.start.timestamp()), int(today.end.timestamp())
-    span = app.store().time_span(people)
-    if flag == "--all":
-        # From the first entry (or today, on an empty store) to the end of today, or to
-        # the last entry's end if one lies beyond it.
-        first, last = span if span else (start_of_today, end_of_today)
-        return _between(min(first, start_of_today), max(last, end_of_today), tz), "in this period"
-    end = to if to is not None else end_of_today
-    first = min(span[0], end - 1) if span else end - 1  # --to alone: from the first entry
-    start = from_ if from_ is not None else first
-    if end <= start:
-        raise typer.BadParameter(
-            "--from must be before --to (a date alone in --to means the end of that day)",
-            param_hint="'--from'/'--to'",
-        )
-    return _between(start, end, tz), "in this period"
-
-
-def _between(start: int, end: int, tz: str) -> Period:
-    from datetime import UTC, datetime
-
-    from smbalance.periods import Period
-
-    return Period(datetime.fromtimestamp(start, UTC), datetime.fromtimestamp(end, UTC), tz)
 
 
 def show_report(result: Report, fmt: str, saves: Sequence[Path] = ()) -> None:

@@ -7,6 +7,7 @@ Each command parses, calls the store, prints, exits.  Results go to stdout; noti
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
@@ -16,11 +17,10 @@ from smbalance.cli.params import (
     Category,
     CategoryOpt,
     CategoryText,
-    FromOpt,
     IdText,
     Note,
+    PeriodChoice,
     Tags,
-    ToOpt,
     Who,
     WhoMany,
     checked,
@@ -31,10 +31,12 @@ from smbalance.cli.params import (
     parse_entry_id,
     parse_note,
     parse_when,
+    period_options,
     shown_as,
     tag_option,
 )
-from smbalance.domain import FIRST_EPOCH, LAST_EPOCH, YEAR_RANGE, plural
+from smbalance.domain import plural
+from smbalance.timeparse import SpanError, check_length, check_not_future, check_span
 from smbalance.visible import visible
 
 
@@ -97,6 +99,15 @@ EndOpt = Annotated[
         help="When it ended (same forms as --start).",
     ),
 ]
+START_HINT = "a timer starts now or earlier; leave out --at to start it now"
+STOP_HINT = "leave out --at to stop the timer now"
+LongOpt = Annotated[
+    bool,
+    typer.Option(
+        "--long",
+        help="Accept an entry longer than max_entry_hours (config, default 12).",
+    ),
+]
 AtOpt = Annotated[
     int | None,
     typer.Option(
@@ -132,6 +143,7 @@ def log(
     who: Who = None,
     note: Note = None,
     tag: Tags = None,
+    long: LongOpt = False,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Print only the new entry's id.")
     ] = False,
@@ -140,7 +152,8 @@ def log(
 
     Any two of DURATION, --start and --end fix the entry; DURATION alone ends it now
     (or, if that would overlap, just before your latest entries); --start alone ends
-    it now.
+    it now. Times in the future are refused (for time you are spending now, use
+    `smbalance start`), and so are entries longer than max_entry_hours unless --long.
 
     \b
     Examples:
@@ -153,7 +166,21 @@ def log(
 
     app = state()
     person = app.who(who)
+    limit = None if long else app.settings.max_entry_seconds
     begin, finish = _fix_times(duration, start, end, app.now)
+    if begin is None:
+        assert duration is not None
+        _usage(lambda: check_length(duration, limit), "'DURATION'")
+    else:
+        assert finish is not None
+        given = "'--end'" if end is not None else "'--start'"
+        _usage(
+            lambda: check_span(
+                begin, finish, now=app.now, max_seconds=limit, fmt=app.format_instant
+            ),
+            given,
+            long_hint="'DURATION'" if duration is not None else given,
+        )
     store = app.store(create=True)
     if begin is None:
         assert duration is not None
@@ -164,6 +191,7 @@ def log(
             note=note or "",
             tags=tag or (),
             create_person=app.may_create(person),
+            max_back=max(app.settings.max_entry_seconds, duration),
         )
         entry = placement.entry
         if placement.moved:
@@ -178,6 +206,7 @@ def log(
             note=note or "",
             tags=tag or (),
             create_person=app.may_create(person),
+            max_seconds=limit,
         )
     _created(person, created)
     if quiet:
@@ -216,12 +245,18 @@ def _fix_times(
             else "--end needs a DURATION or --start too",
             param_hint="'DURATION'",
         )
-    if finish <= begin:
-        raise typer.BadParameter("the end must be after the start", param_hint="'--start'/'--end'")
-    if begin < FIRST_EPOCH or finish > LAST_EPOCH:
-        message = f"the entry is out of range; {YEAR_RANGE}"
-        raise typer.BadParameter(message, param_hint="'DURATION'")
     return begin, finish
+
+
+def _usage(check: Callable[[], None], hint: str, long_hint: str | None = None) -> None:
+    """Run a `timeparse` span check on values from the command line alone: a broken
+    rule is a usage error (exit 2), named after the option that gave the value
+    (``long_hint`` for a too-long entry)."""
+    try:
+        check()
+    except SpanError as exc:
+        named = long_hint if exc.kind == "long" and long_hint else hint
+        raise typer.BadParameter(str(exc), param_hint=named) from None
 
 
 def start(
@@ -241,6 +276,11 @@ def start(
     """
     app = state()
     person = app.who(who)
+    if at is not None:
+        _usage(
+            lambda: check_not_future(at, app.now, "--at", fmt=app.format_instant, hint=START_HINT),
+            "'--at'",
+        )
     timer, saved, created = app.store(create=True).start_timer(
         person,
         category,
@@ -269,6 +309,7 @@ def stop(
             "--note", "-n", parser=parse_note, metavar="TEXT", help="Replace the timer's note."
         ),
     ] = None,
+    long: LongOpt = False,
 ) -> None:
     """Stop the running timer and save it as an entry.
 
@@ -281,7 +322,13 @@ def stop(
 
     app = state()
     person = app.who(who)
-    entry = app.store(create=True).stop_timer(person, at=at, note=note)
+    if at is not None:
+        _usage(
+            lambda: check_not_future(at, app.now, "--at", fmt=app.format_instant, hint=STOP_HINT),
+            "'--at'",
+        )
+    limit = None if long else app.settings.max_entry_seconds
+    entry = app.store(create=True).stop_timer(person, at=at, note=note, max_seconds=limit)
     span = _span(app.format_instant(entry.start_utc), app.format_instant(entry.end_utc))
     print(
         f"Saved {format_duration(entry.seconds)} of {entry.category} for {person}: "
@@ -338,11 +385,11 @@ def status(
 ENTRIES_SHOWN = 100  # rows the entries table shows without --limit
 
 
+@period_options("week")
 def entries(
+    period: PeriodChoice,
     who: WhoMany = None,
     category: CategoryOpt = None,
-    from_: FromOpt = None,
-    to: ToOpt = None,
     by_day: Annotated[
         bool,
         typer.Option(
@@ -374,10 +421,9 @@ def entries(
       smbalance entries
       smbalance entries --by-day --who alice
       smbalance entries --who alice --from 2026-11-01 --to 2026-11-30
+      smbalance entries --last-month --format csv
       smbalance entries --category marketing --format csv > marketing.csv
     """
-    from smbalance.periods import week_of
-
     if by_day and fmt != "table":
         raise typer.BadParameter(
             "--by-day groups the table; for each day's sums as data use "
@@ -385,15 +431,16 @@ def entries(
             param_hint="'--by-day'",
         )
     app = state()
-    if from_ is None and to is None:
-        week = week_of(app.now_dt, app.timezone, app.settings.week_start)
-        from_, to = int(week.start.timestamp()), int(week.end.timestamp())
-    if from_ is not None and to is not None and to <= from_:
-        raise typer.BadParameter("--to must be after --from", param_hint="'--to'")
     store = app.store()
     for name in who or []:
         store.require_person(name)
-    listing = {"people": who or (), "category": category, "start_utc": from_, "end_utc": to}
+    span, _ = period.resolve(who or ())
+    listing = {
+        "people": who or (),
+        "category": category,
+        "start_utc": span.start_utc,
+        "end_utc": span.end_utc,
+    }
     if fmt != "table":
         from smbalance.cli.exchange import stream_to_stdout
 
@@ -440,11 +487,13 @@ def edit(
     note: Note = None,
     tag: Annotated[list[str] | None, tag_option("Replace the tags (repeatable).")] = None,
     clear_tags: Annotated[bool, typer.Option("--clear-tags", help="Remove all tags.")] = False,
+    long: LongOpt = False,
 ) -> None:
     """Change an entry.
 
     --start alone keeps the end; --end alone keeps the start; --duration keeps the
-    start and moves the end.
+    start and moves the end. As with `log`, an end in the future or an entry longer
+    than max_entry_hours (unless --long) is refused.
 
     \b
     Examples:
@@ -460,10 +509,20 @@ def edit(
             "nothing to change; give --category, --start, --end, --duration, --who, --note, "
             "--tag or --clear-tags"
         )
-    if start is not None and end is not None and end <= start:
-        raise typer.BadParameter("the end must be after the start", param_hint="'--end'")
-    tags = tag if tag else ([] if clear_tags else None)
     app = state()
+    limit = None if long else app.settings.max_entry_seconds
+    for value, hint in ((start, "'--start'"), (end, "'--end'")):
+        if value is not None:
+            what = hint.strip("'")
+            _usage(
+                lambda v=value, w=what: check_not_future(v, app.now, w, fmt=app.format_instant),
+                hint,
+            )
+    if start is not None and end is not None:
+        _usage(lambda: check_span(start, end, max_seconds=limit), "'--end'")
+    if duration is not None:
+        _usage(lambda: check_length(duration, limit), "'--duration'")
+    tags = tag if tag else ([] if clear_tags else None)
     entry, created = app.store(create=True).edit(
         entry_id,
         category=category,
@@ -474,6 +533,7 @@ def edit(
         note=note,
         tags=tags,
         create_person=who is not None and app.may_create(who),
+        max_seconds=limit,
     )
     _created(entry.person, created)
     from smbalance.timeparse import format_duration

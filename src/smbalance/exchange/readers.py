@@ -15,10 +15,11 @@ import io
 import json
 import re
 import sys
+import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from operator import attrgetter
 from typing import Any, BinaryIO, NoReturn
 
@@ -175,19 +176,25 @@ def read(data: bytes, fmt: str | None, name: str | None = None) -> ReadResult:
 
 
 def read_stream(
-    stream: BinaryIO, fmt: str | None, name: str | None = None, zone: str | None = None
+    stream: BinaryIO,
+    fmt: str | None,
+    name: str | None = None,
+    zone: str | None = None,
+    now: int | None = None,
 ) -> ReadResult:
     """Read an import file from a seekable binary stream. `fmt` None: guess it from
     `name` and the content.  CSV and NDJSON are parsed as they are decoded.  Instants
-    of our formats without an offset are local times in `zone` (None: refused)."""
+    of our formats are WHENs as on the command line (`instant_parser`): without an
+    offset, local times in `zone` (None: refused)."""
+    instant = instant_parser(zone, now)
     head = check_bytes(stream)
     stream.seek(0)
     fmt = fmt or guess_format(name, head)
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     if fmt == "csv":
-        return _read_csv(text, zone)
+        return _read_csv(text, instant)
     if fmt == "ndjson":
-        return _read_ndjson(text, zone)
+        return _read_ndjson(text, instant)
     items = _load_json_array(text.read(), fmt)
     if fmt == "json":
         fmt = _which_json(items)
@@ -195,7 +202,7 @@ def read_stream(
         return _read_watson(items)
     if fmt == "timewarrior":
         return _read_timewarrior(items)
-    return _read_objects(enumerate(items, start=1), Problems(unit="entry"), "json", zone)
+    return _read_objects(enumerate(items, start=1), Problems(unit="entry"), "json", instant)
 
 
 def _load_json_array(text: str, fmt: str) -> list[Any]:
@@ -232,24 +239,32 @@ def _which_json(items: list[Any]) -> str:
 # ---- fields ------------------------------------------------------------------------------
 
 
-def parse_iso(text: Any, what: str, zone: str | None = None) -> int:
-    """An ISO 8601 instant → epoch seconds.  Without Z or an offset it is a local time in
-    `zone` (the configured timezone), as everywhere else a person types a time."""
-    if not isinstance(text, str) or not text.strip():
-        raise ValueError(f"{what} is missing")
-    try:
-        instant = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise ValueError(
-            f"{what} {text!r} is not an ISO 8601 instant (e.g. 2026-11-27T14:00:00Z)"
-        ) from None
-    if instant.tzinfo is None:
-        if zone is None:
-            raise ValueError(f"{what} {text!r} has no time zone; write it with Z, e.g. {text}Z")
-        from smbalance.timeparse import local_to_utc
+InstantParser = Callable[[Any, str], int]
 
-        return int(local_to_utc(instant, zone, f"{what} {text.strip()}").timestamp())
-    return int(instant.timestamp())
+
+def instant_parser(zone: str | None, now: int | None = None) -> InstantParser:
+    """How the ``start``/``end`` of our formats are read: the command line's WHEN grammar
+    (`timeparse.parse_when`), times without an offset local to `zone`, relative forms
+    against `now` (default: the clock).  Without a zone, only ISO 8601 with ``Z`` or an
+    offset.  The parser returns epoch seconds; ValueError names the field."""
+    from smbalance.timeparse import ParseError, parse_iso_utc, parse_when, to_epoch
+
+    moment = int(time.time()) if now is None else now
+
+    def parse(text: Any, what: str) -> int:
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError(f"{what} is missing")
+        try:
+            if zone is None:
+                return to_epoch(parse_iso_utc(text))
+            return to_epoch(parse_when(text, tz=zone, now=moment))
+        except ParseError as exc:
+            raise ValueError(f"{what}: {exc}") from None
+
+    return parse
+
+
+OFFSET_ONLY = instant_parser(None)
 
 
 def _check_range(start: int, end: int) -> None:
@@ -328,7 +343,7 @@ def _known_category(text: str) -> str | None:
 _CATEGORY_OBJECTS = {name: name for name in CATEGORIES}
 
 
-def _entry(pos: int, get: Callable[[str], Any], zone: str | None = None) -> ImportRow:
+def _entry(pos: int, get: Callable[[str], Any], instant: InstantParser = OFFSET_ONLY) -> ImportRow:
     """One row of our own shape; ValueError names the first bad field.  `id` and
     `seconds` are not kept (the spec ignores them), but a `seconds` that disagrees with
     start and end is an error."""
@@ -336,8 +351,8 @@ def _entry(pos: int, get: Callable[[str], Any], zone: str | None = None) -> Impo
     if not category_text:
         raise ValueError("category is missing")
     category = _known_category(category_text)
-    start = parse_iso(get("start"), "start", zone)
-    end = parse_iso(get("end"), "end", zone)
+    start = instant(get("start"), "start")
+    end = instant(get("end"), "end")
     if end <= start:
         raise ValueError(f"end {get('end')} is not after start {get('start')}")
     _check_range(start, end)
@@ -360,7 +375,7 @@ def _entry(pos: int, get: Callable[[str], Any], zone: str | None = None) -> Impo
 # ---- our formats -----------------------------------------------------------------------
 
 
-def _read_csv(text: Iterable[str], zone: str | None = None) -> ReadResult:
+def _read_csv(text: Iterable[str], instant: InstantParser = OFFSET_ONLY) -> ReadResult:
     problems = Problems(unit="line")
     reader = csv.reader(text, strict=True)
     try:
@@ -393,7 +408,7 @@ def _read_csv(text: Iterable[str], zone: str | None = None) -> ReadResult:
             except ValueError:
                 pass  # the general path below says what is wrong, in its own words
         try:
-            rows.append(_entry(pos, dict(zip(header, fields, strict=True)).get, zone))
+            rows.append(_entry(pos, dict(zip(header, fields, strict=True)).get, instant))
         except ValueError as exc:
             problems.add(pos, str(exc))
     return ReadResult("csv", rows, problems)
@@ -405,6 +420,7 @@ class _Unusual(ValueError):
 
 # The canonical uid form, as `str(uuid.UUID(…))` writes it: kept as is, unparsed.
 CANONICAL_UID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+CANONICAL_INSTANT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z", re.ASCII)
 MEMO_LIMIT = 10_000  # distinct persons/tags remembered; a team has a few dozen
 _UNJUDGED = object()
 
@@ -429,15 +445,16 @@ def _csv_fast_path(header: list[str]) -> Callable[[int, list[str]], ImportRow] |
     persons: dict[str, Any] = {}
     tag_sets: dict[str, str] = {"": ""}
     fromisoformat = datetime.fromisoformat
+    canonical = CANONICAL_INSTANT.fullmatch
 
     def instant(text: str) -> int:
+        # Only the export's own form; anything else goes through the WHEN grammar.
+        if canonical(text) is None:
+            raise _Unusual
         try:
-            parsed = fromisoformat(text)
+            return int(fromisoformat(text).timestamp())
         except ValueError:
             raise _Unusual from None
-        if parsed.tzinfo is None:
-            raise _Unusual
-        return int(parsed.timestamp())
 
     def row(pos: int, fields: list[str]) -> ImportRow:
         category = categories.get(fields[category_at])
@@ -485,7 +502,7 @@ def _check_header(header: list[str]) -> None:
         raise ReadError(f"line 1: {'; '.join(parts)}; {expected}")
 
 
-def _read_ndjson(text: Iterable[str], zone: str | None = None) -> ReadResult:
+def _read_ndjson(text: Iterable[str], instant: InstantParser = OFFSET_ONLY) -> ReadResult:
     problems = Problems(unit="line")
 
     def objects() -> Iterable[tuple[int, Any]]:
@@ -501,11 +518,14 @@ def _read_ndjson(text: Iterable[str], zone: str | None = None) -> ReadResult:
             except RecursionError:
                 problems.add(number, "JSON nested too deeply")
 
-    return _read_objects(objects(), problems, "ndjson", zone)
+    return _read_objects(objects(), problems, "ndjson", instant)
 
 
 def _read_objects(
-    items: Iterable[tuple[int, Any]], problems: Problems, fmt: str, zone: str | None = None
+    items: Iterable[tuple[int, Any]],
+    problems: Problems,
+    fmt: str,
+    instant: InstantParser = OFFSET_ONLY,
 ) -> ReadResult:
     rows: list[ImportRow] = []
     for pos, item in items:
@@ -517,7 +537,7 @@ def _read_objects(
             problems.add(pos, f"unknown field {unknown[0][:40]!r}")
             continue
         try:
-            rows.append(_entry(pos, item.get, zone))
+            rows.append(_entry(pos, item.get, instant))
         except ValueError as exc:
             problems.add(pos, str(exc))
     return ReadResult(fmt, rows, problems)
@@ -601,15 +621,16 @@ def _watson_row(pos: int, frame: list[Any]) -> ImportRow:
 
 
 def _timew_instant(value: Any, what: str) -> int:
-    match = TIMEW_INSTANT.fullmatch(value) if isinstance(value, str) else None
-    if match is None:
+    """Timewarrior's basic ISO form, ``20240101T090000Z``, read by the one ISO grammar."""
+    from smbalance.timeparse import ParseError, parse_iso_utc, to_epoch
+
+    if not isinstance(value, str) or TIMEW_INSTANT.fullmatch(value) is None:
         raise ValueError(
             f"{what} {json.dumps(value)[:40]} is not a Timewarrior time (20240101T090000Z)"
         )
     try:
-        parts = [int(part) for part in match.groups()]
-        return int(datetime(*parts, tzinfo=UTC).timestamp())
-    except ValueError:
+        return to_epoch(parse_iso_utc(value))
+    except ParseError:
         raise ValueError(f"{what} {value!r} is not a real date and time") from None
 
 
@@ -704,6 +725,20 @@ def resolve(
             f"{label!r} is not sales or marketing ({plural(len(positions), 'entry')}: "
             f"{where}); {fix}",
         )
+
+
+def refuse_long(result: ReadResult, max_seconds: int) -> None:
+    """List every row longer than ``max_seconds`` (max_entry_hours) as a problem: as
+    with `log`, such an entry is almost always a typo or a forgotten timer.  `import
+    --allow-long` skips this."""
+    from smbalance.timeparse import SpanError, check_length
+
+    for row in result.rows:
+        try:
+            check_length(row.end - row.start, max_seconds)
+        except SpanError as exc:
+            message = str(exc).replace("give --long", "import with --allow-long")
+            result.problems.add(row.pos, message)
 
 
 def _refuse_repeated_uids(result: ReadResult) -> None:

@@ -8,14 +8,10 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from smbalance.domain import EntryRecord, PersonRecord, utc
+from smbalance.domain import EntryRecord, PersonRecord
+from smbalance.timeparse import iso_z
 
 ENTRY_FIELDS = ("uid", "id", "person", "category", "start", "end", "seconds", "note", "tags")
-
-
-def iso_z(epoch: int) -> str:
-    """An instant as the spec writes it: ISO 8601 in UTC with ``Z``."""
-    return utc(epoch).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def entry_dict(entry: EntryRecord) -> dict[str, Any]:

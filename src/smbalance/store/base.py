@@ -48,9 +48,9 @@ def actor_sql(conn: Conn, params: dict[str, Any]) -> str:
 
 def utc_instant(epoch: int) -> str:
     """How messages show an instant unless `open_store` is given a local formatter."""
-    from datetime import UTC, datetime
+    from smbalance.timeparse import format_instant
 
-    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return format_instant(epoch, "UTC") + " UTC"
 
 
 PERSON = "SELECT id, name, role, commission, target FROM person"

@@ -18,6 +18,7 @@ from smbalance.domain import plural
 from smbalance.errors import ImportFailed
 from smbalance.store.base import ChangeContext, StoreBase, longest_entry, overlapping
 from smbalance.store.sql import Conn, in_list
+from smbalance.timeparse import iso_z
 
 if TYPE_CHECKING:
     from smbalance.exchange.readers import ImportRow
@@ -263,12 +264,6 @@ class _NothingToAdd(Exception):
         self.plan = plan
 
 
-def _iso(epoch: int) -> str:
-    from smbalance.exchange.shape import iso_z
-
-    return iso_z(epoch)
-
-
 def _listing(
     conn: Conn,
     people: Sequence[str],
@@ -410,8 +405,8 @@ def _overlap_message(name: str, one: Any, other: Any, unit: str) -> str:
     if isinstance(one, Stored):
         one, other = other, one
     return (
-        f"{name}: {_label(one, unit)} ({_iso(one.start)} – {_iso(one.end)}) overlaps "
-        f"{_label(other, unit)} ({_iso(other.start)} – {_iso(other.end)})"
+        f"{name}: {_label(one, unit)} ({iso_z(one.start)} – {iso_z(one.end)}) overlaps "
+        f"{_label(other, unit)} ({iso_z(other.start)} – {iso_z(other.end)})"
     )
 
 

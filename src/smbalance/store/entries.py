@@ -14,8 +14,6 @@ from dataclasses import dataclass
 
 from smbalance.domain import (
     FIRST_EPOCH,
-    LAST_EPOCH,
-    YEAR_RANGE,
     EntryRecord,
     Placement,
     TimerRecord,
@@ -33,6 +31,7 @@ from smbalance.store.base import (
     overlapping,
 )
 from smbalance.store.sql import Conn, in_list
+from smbalance.timeparse import SpanError, check_not_future, check_span, format_duration
 
 # How far past "now" a start without --at may move to clear time saved this very second
 # (see `_after_this_seconds_work`); a handful of rapid commands, never a planned entry.
@@ -127,6 +126,19 @@ class EntriesMixin(StoreBase):
                 return Busy(timer, max(now, timer + 1), None)
         return None
 
+    def _check_span(self, start: int, end: int, now: int, max_seconds: int | None) -> None:
+        """The one span rule, as a conflict (exit 1): stored values took part."""
+        try:
+            check_span(start, end, now=now, max_seconds=max_seconds, fmt=self.format_instant)
+        except SpanError as exc:
+            raise Conflict(str(exc)) from None
+
+    def _refuse_future(self, instant: int, now: int, what: str, hint: str) -> None:
+        try:
+            check_not_future(instant, now, what, fmt=self.format_instant, hint=hint)
+        except SpanError as exc:
+            raise Conflict(str(exc)) from None
+
     def _refuse_overlap(self, busy: Busy | None, who: str) -> None:
         if busy is not None:
             raise OverlapError(
@@ -187,12 +199,15 @@ class EntriesMixin(StoreBase):
         note: str = "",
         tags: Sequence[str] = (),
         create_person: bool = True,
+        max_seconds: int | None = None,
     ) -> tuple[EntryRecord, bool]:
         """Record a finished entry with fixed times. Returns it and whether the person is new.
 
-        `create_person=False`: an unknown `person` is NotFound (see `_ensure_person`)."""
-        _check_span(start, end)
+        The span rule (`timeparse.check_span`) applies, with ``max_seconds`` (None: no
+        bound on the length).  `create_person=False`: an unknown `person` is NotFound
+        (see `_ensure_person`)."""
         with self._change("log") as ctx:
+            self._check_span(start, end, ctx.now, max_seconds)
             who, created = self._ensure_person(ctx, person, create=create_person)
             self._lock_person(ctx.conn, who.id)
             self._refuse_overlap(self._busy(ctx.conn, who.id, start, end, now=ctx.now), person)
@@ -210,14 +225,26 @@ class EntriesMixin(StoreBase):
         note: str = "",
         tags: Sequence[str] = (),
         create_person: bool = True,
+        max_back: int | None = None,
     ) -> tuple[Placement, bool]:
-        """Place an entry of `seconds` to end now, or stacked back before what it would overlap."""
+        """Place an entry of `seconds` to end now, or stacked back before what it would overlap.
+
+        With ``max_back``, a placement that would start more than that many seconds
+        before now is refused: stacking never lands an entry days or decades back.
+        """
         with self._change("log") as ctx:
             who, created = self._ensure_person(ctx, person, create=create_person)
             self._lock_person(ctx.conn, who.id)
             end = ctx.now
             while busy := self._busy(ctx.conn, who.id, end - seconds, end, now=ctx.now):
                 end = busy.start_utc
+                if max_back is not None and end - seconds < ctx.now - max_back:
+                    raise Conflict(
+                        f"before {person}'s entries, {format_duration(seconds)} would start at "
+                        f"{self.format_instant(max(end - seconds, FIRST_EPOCH))}, more than "
+                        f"{format_duration(max_back)} ago; give --start WHEN (or --end) to "
+                        "say when it was"
+                    )
             entry_id = self._insert_entry(ctx, who.id, category, end - seconds, end, note, tags)
             entry = self._entry_in(ctx.conn, entry_id)
             ctx.summary.append(_summary("logged", entry))
@@ -235,9 +262,12 @@ class EntriesMixin(StoreBase):
         note: str | None = None,
         tags: Sequence[str] | None = None,
         create_person: bool = True,
+        max_seconds: int | None = None,
     ) -> tuple[EntryRecord, bool]:
         """Change an entry. `seconds` keeps the start and moves the end.
 
+        A changed span obeys the span rule (`timeparse.check_span`), with
+        ``max_seconds`` (None: no bound on the length).
         Returns the entry and whether `person` was created now (a new name)."""
         with self._change("edit") as ctx:
             # Locked (PostgreSQL), so a concurrent edit of the same entry waits for this
@@ -250,7 +280,8 @@ class EntriesMixin(StoreBase):
             new_end = old["end_utc"] if end is None else end
             if seconds is not None:
                 new_end = new_start + seconds
-            _check_span(new_start, new_end)
+            if (new_start, new_end) != (old["start_utc"], old["end_utc"]):
+                self._check_span(new_start, new_end, ctx.now, max_seconds)
             person_id = old["person_id"]
             name = self._name_of(ctx.conn, person_id)
             created = False
@@ -339,11 +370,7 @@ class EntriesMixin(StoreBase):
         with self._change("start") as ctx:
             implicit = at is None
             at = ctx.now if at is None else at
-            if at > ctx.now:
-                raise Conflict(
-                    "a timer cannot start in the future; use `log` with --start "
-                    "and --end to record planned time"
-                )
+            self._refuse_future(at, ctx.now, "the start", "leave out --at to start it now")
             who, created = self._ensure_person(ctx, person, create=create_person)
             self._lock_person(ctx.conn, who.id)
             if implicit:
@@ -438,8 +465,15 @@ class EntriesMixin(StoreBase):
         return entry
 
     def stop_timer(
-        self, person: str, *, at: int | None = None, note: str | None = None
+        self,
+        person: str,
+        *,
+        at: int | None = None,
+        note: str | None = None,
+        max_seconds: int | None = None,
     ) -> EntryRecord:
+        """Stop and save the running timer at `at` (default now).  A timer that ran
+        longer than ``max_seconds`` is refused with the ways out (a forgotten timer)."""
         with self._change("stop") as ctx:
             implicit = at is None
             at = ctx.now if at is None else at
@@ -454,14 +488,22 @@ class EntriesMixin(StoreBase):
                     known=who is not None,
                     fix="; start one with `smbalance start sales` (or marketing)",
                 )
-            if at > ctx.now:
-                raise Conflict("a timer cannot stop in the future; leave out --at to stop it now")
+            self._refuse_future(at, ctx.now, "the stop", "leave out --at to stop it now")
             if implicit:  # stopped in the second it started: it ran, so keep that second
                 at = max(at, timer["start_utc"] + 1)
             if at <= timer["start_utc"]:
                 raise Conflict(
                     f"the timer started at {self.format_instant(timer['start_utc'])}; "
                     "--at must be after that"
+                )
+            ran = at - timer["start_utc"]
+            if max_seconds is not None and ran > max_seconds:
+                raise Conflict(
+                    f"{person}'s {timer['category']} timer ran {format_duration(ran)} (since "
+                    f"{self.format_instant(timer['start_utc'])}), longer than max_entry_hours "
+                    f"({format_duration(max_seconds)}): if you stopped earlier, "
+                    "`smbalance stop --at WHEN`; if it is right, `smbalance stop --long`; "
+                    "to discard it, `smbalance cancel`"
                 )
             return self._save_timer(ctx, who.id, person, timer, at, note)
 
@@ -509,15 +551,6 @@ def _require_storable(entry_id: int) -> None:
         raise _no_entry(entry_id)
 
 
-def _check_span(start: int, end: int) -> None:
-    if end <= start:
-        raise Conflict("the end must be after the start; check --start, --end and the duration")
-    if start < FIRST_EPOCH or end > LAST_EPOCH:
-        raise Conflict(f"the entry would end out of range; {YEAR_RANGE}")
-
-
 def _summary(verb: str, entry: EntryRecord) -> str:
-    from smbalance.timeparse import format_duration
-
     length = format_duration(entry.seconds)
     return f"{verb} {length} of {entry.category} for {entry.person} (entry {entry.id})"
