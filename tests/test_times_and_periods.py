@@ -342,9 +342,10 @@ def test_import_lists_long_rows_unless_allowed(cli, tmp_path: Path) -> None:  # 
         "ann,sales,2026-11-20 09:00,2026-11-20 10:00\n"
         "ann,sales,2026-11-21 09:00,2026-11-22T10:00:00Z\n"
     )
-    line = error_line(cli("import", str(path)), 1)
-    assert "line 3: 25h is longer than max_entry_hours (12h)" in line
-    assert "--allow-long" in line
+    result = cli("import", str(path))
+    assert "has 1 problem" in error_line(result, 1)  # the problems follow, one a line
+    assert "line 3: 25h is longer than max_entry_hours (12h)" in result.stderr
+    assert "--allow-long" in result.stderr
     assert count_entries(cli) == 0
     assert cli("import", str(path), "--allow-long").exit_code == 0
     assert count_entries(cli) == 2
