@@ -288,6 +288,7 @@ SPENT = "log records time already spent; for time you are spending now, use `smb
 
 def test_future_instants_are_refused(cli) -> None:  # type: ignore[no-untyped-def]
     """Exit 2 when the command line alone shows it, 1 when the store's data does."""
+    cli.people("bob")
     assert SPENT in error_line(cli("log", "sales", "30m", "--start", "today 15:00"), 2)
     assert "future" in error_line(
         cli("log", "sales", "--start", "today 15:00", "--end", "today 16:00"), 2
@@ -328,6 +329,7 @@ def test_a_forgotten_timer_is_not_saved_silently(cli) -> None:  # type: ignore[n
 
 
 def test_a_duration_only_log_never_lands_days_back(cli) -> None:  # type: ignore[no-untyped-def]
+    cli.people("carol")
     assert cli("log", "sales", "10h", "--who", "carol").exit_code == 0  # 04:05 – 14:05
     line = error_line(cli("log", "sales", "3h", "--who", "carol"), 1)
     assert "more than 12h ago" in line and "--start" in line
