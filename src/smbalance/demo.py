@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from smbalance.periods import weeks_ending
+from smbalance.timeparse import local_date, to_epoch
 
 WEEKS = 12
 SEED = 2026
@@ -106,7 +107,7 @@ def demo_entries(now: int, tz: str, week_start: int = 0, seed: int = SEED) -> li
     weeks = weeks_ending(now, WEEKS, tz, week_start)
     entries: list[DemoEntry] = []
     for index, week in enumerate(weeks):
-        first_day = week.start.astimezone(zone).date()
+        first_day = local_date(week.start_utc, tz)
         for offset in range(7):
             day = first_day + dt.timedelta(days=offset)
             for person in TEAM:
@@ -119,7 +120,7 @@ def _day(
     person: DemoPerson, share: float, day: dt.date, zone: ZoneInfo, now: int, rng: random.Random
 ) -> Iterator[DemoEntry]:
     begin = rng.choice((8 * 60 + 30, 8 * 60 + 45, 9 * 60, 9 * 60 + 15))
-    cursor = int(dt.datetime.combine(day, dt.time(begin // 60, begin % 60), zone).timestamp())
+    cursor = to_epoch(dt.datetime.combine(day, dt.time(begin // 60, begin % 60), zone))
     for number, (category, seconds) in enumerate(_day_blocks(person, share, rng)):
         if number == 2:
             cursor += 45 * 60  # lunch

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 CATEGORIES = ("sales", "marketing")
 ROLES = ("sales", "marketing", "both")
@@ -157,10 +156,6 @@ def plural(n: int, word: str, plural_word: str | None = None, *, count: bool = T
     return f"{n} {plural_word}" if count else plural_word
 
 
-def utc(epoch: int) -> datetime:
-    return datetime.fromtimestamp(epoch, UTC)
-
-
 @dataclass(frozen=True)
 class PersonRecord:
     id: int
@@ -185,14 +180,6 @@ class EntryRecord:
     def seconds(self) -> int:
         return self.end_utc - self.start_utc
 
-    @property
-    def start(self) -> datetime:
-        return utc(self.start_utc)
-
-    @property
-    def end(self) -> datetime:
-        return utc(self.end_utc)
-
 
 @dataclass(frozen=True)
 class TimerRecord:
@@ -201,10 +188,6 @@ class TimerRecord:
     start_utc: int
     note: str = ""
     tags: list[str] = field(default_factory=list)
-
-    @property
-    def start(self) -> datetime:
-        return utc(self.start_utc)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@ Markdown, HTML).  Stdlib only."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -22,14 +21,10 @@ def target_text(value: float) -> str:
 
 def period_text(report: Report) -> str:
     """`2026-11-23 – 2026-11-29 (Europe/London)`: the local days the period covers."""
-    from zoneinfo import ZoneInfo
+    from smbalance.timeparse import local_date
 
-    zone = ZoneInfo(report.period.tz)
-    first = report.period.start.astimezone(zone)
-    last = (report.period.end - timedelta(seconds=1)).astimezone(zone)
-    days = (
-        f"{first:%Y-%m-%d}"
-        if first.date() == last.date()
-        else f"{first:%Y-%m-%d} – {last:%Y-%m-%d}"
-    )
-    return f"{days} ({report.period.tz})"
+    period = report.period
+    first = local_date(period.start_utc, period.tz)
+    last = local_date(period.end_utc - 1, period.tz)
+    days = f"{first}" if first == last else f"{first} – {last}"
+    return f"{days} ({period.tz})"
