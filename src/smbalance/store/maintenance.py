@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +17,10 @@ from smbalance.store.sql import copy_sqlite
 
 if TYPE_CHECKING:
     from smbalance.store.sql import Conn
+
+# What `db backup` copies out of a PostgreSQL store, parents first (`team` names
+# PostgreSQL roles: a SQLite copy has one user).
+SNAPSHOT_TABLES = ("person", "change", "change_row", "entry", "timer")
 
 # Our own invariants, as queries that return one row per violation.
 INVARIANTS = {
@@ -97,12 +105,53 @@ class MaintenanceMixin(StoreBase):
         return problems
 
     def backup(self, destination: Path) -> Path:
-        """A consistent copy of a SQLite store, taken with SQLite's online backup API."""
-        source = self.path
-        if source is None:
-            raise StoreError(
-                "db backup copies SQLite stores; for PostgreSQL use pg_dump (see docs/team.md)"
-            )
+        """A consistent copy of the store as a new SQLite file, taken with SQLite's online
+        backup API; a PostgreSQL store is first copied into a SQLite store (`_snapshot`),
+        so `db backup FILE` works the same on both and `--db FILE` opens the copy."""
+        if self.path is not None:
+            return self._backup(self.path, destination)
+        try:
+            with self._snapshot(destination) as snapshot:
+                return self._backup(snapshot, destination)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"cannot write backup {destination}: {exc}") from None
+
+    @contextmanager
+    def _snapshot(self, destination: Path) -> Iterator[Path]:
+        """Every row of one consistent (REPEATABLE READ) snapshot of a PostgreSQL store,
+        in a new SQLite store in a private temporary directory, removed afterwards."""
+        from smbalance.store import open_store
+
+        parent = destination.expanduser().parent
+        try:
+            work = Path(tempfile.mkdtemp(prefix=".smbalance-backup-", dir=parent))
+        except OSError as exc:
+            raise StoreError(f"cannot write backup {destination}: {exc}") from None
+        copy = work / "snapshot.db"
+        try:
+            open_store(str(copy), clock=self.clock).close()  # the schema, at head
+            target = sqlite3.connect(copy, isolation_level=None)
+            try:
+                target.execute("BEGIN")
+                with self._read() as conn:
+                    conn.run("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                    for table in SNAPSHOT_TABLES:
+                        columns = [row[1] for row in target.execute(f"PRAGMA table_info({table})")]
+                        names = ", ".join(columns)
+                        marks = ", ".join("?" * len(columns))
+                        insert = f"INSERT INTO {table} ({names}) VALUES ({marks})"
+                        for batch in conn.stream(
+                            f"SELECT {names} FROM {table} ORDER BY 1", {}, 5000
+                        ):
+                            target.executemany(insert, batch)
+                target.execute("COMMIT")
+            finally:
+                target.close()
+            yield copy
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+    def _backup(self, source: Path, destination: Path) -> Path:
         destination = destination.expanduser().resolve()
         if destination == source.resolve():
             raise StoreError("the backup must go to another file than the store itself")
