@@ -34,7 +34,8 @@ def test_watson_frames_with_known_people_tags_and_a_map(cli) -> None:  # type: i
     frames = str(DATA / "frames")
     refused = cli("import", frames, "--who", "carol")
     assert refused.exit_code == 1
-    assert "'blog' is not sales or marketing (2 entries: frame 3, frame 5)" in refused.stderr
+    listed = "(2 entries: frame 3 (index 2), frame 5 (index 4))"
+    assert f"'blog' is not sales or marketing {listed}" in refused.stderr
     assert "--map blog=sales or --map blog=marketing" in refused.stderr
     result = cli("import", frames, "--who", "carol", "--map", "blog=marketing")
     assert result.exit_code == 0, result.stderr
@@ -83,7 +84,7 @@ def test_format_from_the_name_frames_and_from_content(sqlite_cli, tmp_path: Path
     timew = tmp_path / "timew.json"
     shutil.copy(DATA / "timew-export.json", timew)
     forced = sqlite_cli("import", str(timew), "--format", "watson", "--dry-run")
-    assert forced.exit_code == 1 and "frame 1: expected a frame" in forced.stderr
+    assert forced.exit_code == 1 and "frame 1 (index 0): expected a frame" in forced.stderr
 
 
 @pytest.mark.parametrize("bad", ["blog", "=sales", "blog=", "blog=golf"])

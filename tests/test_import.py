@@ -128,7 +128,7 @@ def test_rows_beyond_four_digit_years_are_bad_rows(cli, tmp_path: Path) -> None:
     frames = tmp_path / "frames"
     frames.write_text(json.dumps([[253402297000, 253402297500, "sales", "f1", [], 0]]))
     result = cli("import", str(frames), "--who", "ann")
-    assert result.exit_code == 1 and "frame 1: the entry is out of range" in result.stderr
+    assert result.exit_code == 1 and "frame 1 (index 0): the entry is out of range" in result.stderr
 
 
 def test_a_local_time_in_the_spring_gap_is_a_bad_row(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -227,8 +227,8 @@ def test_ndjson_errors_name_lines_and_json_errors_name_indices(cli, tmp_path: Pa
     assert "line 4: expected an object" in result.stderr
     array = json.dumps([good, {**good, "start": 5}, {**good, "colour": "red"}])
     result = cli("import", _csv(tmp_path, array, "x.json"))
-    assert "entry 2: start" in result.stderr  # entries counted from 1
-    assert "entry 3: unknown field 'colour'" in result.stderr
+    assert "entry 2 (index 1): start" in result.stderr  # entries counted from 1
+    assert "entry 3 (index 2): unknown field 'colour'" in result.stderr
     assert result.exit_code == 1
 
 

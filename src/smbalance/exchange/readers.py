@@ -63,9 +63,16 @@ class ImportRow:
     category_text: str | None = None  # a category column value we could not parse
 
 
+# Rows of a JSON array, counted from 1 and cited with their array index too (SPEC).
+ARRAY_UNITS = ("entry", "frame", "interval")
+
+
 def cite(unit: str, pos: int) -> str:
-    """Where a row is: `line 3`, `entry 2` (1-based), or a Timewarrior interval's `@4`."""
-    return f"{unit}{pos}" if unit == "@" else f"{unit} {pos}"
+    """Where a row is: `line 3`; in a JSON array `entry 2 (index 1)`, counted from 1 with
+    the array index beside it; a Timewarrior interval by its `@4`."""
+    if unit == "@":
+        return f"@{pos}"
+    return f"{unit} {pos} (index {pos - 1})" if unit in ARRAY_UNITS else f"{unit} {pos}"
 
 
 # The label of Watson frames and Timewarrior intervals with no project and no tag:
