@@ -32,7 +32,7 @@ def test_undo_describes_what_it_restored(cli) -> None:  # type: ignore[no-untype
     ok(cli, "stop", "--who", "bob")
     assert ok(cli, "undo") == (
         "bob's sales timer is running again (since 2026-11-27 13:00). "
-        "Removed entry 4 (saved 1h5m of sales for bob).\n"
+        "Removed entry 4 (saved 1h05m of sales for bob).\n"
     )
     ok(cli, "cancel", "--who", "bob")
     assert ok(cli, "undo") == "bob's sales timer is running again (since 2026-11-27 13:00).\n"
