@@ -25,3 +25,20 @@ def test_db_backup_is_a_store_on_both_backends(cli: Cli, tmp_path: Path) -> None
         assert copy(command).stdout == cli(command).stdout, command
     assert "alice's marketing timer" in copy("undo").stdout  # the journal came along
     assert_error(cli("db", "backup", str(backup)), 1, "exists")  # never over a file
+
+
+def test_a_failed_first_write_leaves_no_store_behind(tmp_path: Path) -> None:
+    """SPEC: a failed command leaves the store exactly as it was — with no store yet,
+    none (so the first write that works still says where it created it)."""
+    from typer.testing import CliRunner
+
+    path = tmp_path / "new.db"
+    new = Cli(db=str(path), runner=CliRunner())
+    assert_error(new("log sales 1h --who rot"), 1, "no person 'rot'")
+    assert_error(new("undo"), 1)
+    assert not list(tmp_path.glob("new.db*"))
+    first = new("log sales 1h -q")
+    assert first.exit_code == 0 and first.stdout == "1\n"
+    assert f"Created a new store at {path}" in first.stderr
+    assert_error(new("log sales 1h --who rot"), 1, "no person")  # the store stays now
+    assert path.exists()

@@ -38,6 +38,7 @@ class AppState:
     _now: int | None = field(default=None, repr=False)
     # Said only once the command has succeeded: a failure's stderr is its one Error line.
     _on_success: list[str] = field(default_factory=list, repr=False)
+    _succeeded: bool = field(default=False, repr=False)
 
     @property
     def settings(self) -> Settings:
@@ -148,14 +149,18 @@ class AppState:
         """Say what was kept back until the command had worked."""
         from smbalance.visible import visible
 
+        self._succeeded = True
         waiting, self._on_success = self._on_success, []
         for message in waiting:
             print(visible(message), file=sys.stderr)
 
     def close(self) -> None:
         if self._store is not None:
-            self._store.close()
-            self._store = None
+            store, self._store = self._store, None
+            if self._succeeded:
+                store.close()
+            else:  # a failed first write leaves no empty store behind (SPEC)
+                store.close_discarding_if_new()
 
     def format_instant(self, epoch: int) -> str:
         from smbalance.timeparse import format_instant

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from smbalance.domain import NAME_RE
-from smbalance.errors import StoreError
+from smbalance.errors import SmbalanceError, StoreError
 from smbalance.store.base import StoreBase
 from smbalance.store.sql import copy_sqlite
 
@@ -103,6 +103,27 @@ class MaintenanceMixin(StoreBase):
                     problems.append(MESSAGES[code].format(*row))
             problems.extend(_bad_names(conn))
         return problems
+
+    def close_discarding_if_new(self) -> bool:
+        """Close the store; a SQLite file that this open created and that holds nothing
+        yet (no person, no journal row: the command that created it failed) is removed,
+        so a failed command leaves no store behind.  True when it was removed."""
+        path = self.path if getattr(self, "created", False) else None
+        try:
+            if path is not None:
+                with self._read() as conn:
+                    used = conn.first("SELECT 1 FROM person UNION ALL SELECT 1 FROM change")
+                if used is not None:
+                    path = None
+        except SmbalanceError:
+            path = None
+        finally:
+            self.close()
+        if path is None:
+            return False
+        for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            leftover.unlink(missing_ok=True)
+        return True
 
     def backup(self, destination: Path) -> Path:
         """A consistent copy of the store as a new SQLite file, taken with SQLite's online
