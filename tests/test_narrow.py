@@ -15,7 +15,7 @@ from rich.console import Console
 
 from smbalance.domain import EntryRecord, PolicyConfig
 from smbalance.periods import Period
-from smbalance.policy import PersonSplit, Warning
+from smbalance.policy import BalanceWarning, PersonSplit
 from smbalance.render.report import print_report, trend_bar
 from smbalance.render.tables import entries_layout
 from smbalance.report import Report, TrendWeek
@@ -50,11 +50,11 @@ def team_report(*, people: bool = True) -> Report:
     ]
     warnings = (
         [
-            Warning("role-overload", "alexandra-marketing", "alexandra-marketing sells"),
-            Warning("commission-crowding", "bob", "bob's marketing is crowded out"),
+            BalanceWarning("role-overload", "alexandra-marketing", "alexandra-marketing sells"),
+            BalanceWarning("commission-crowding", "bob", "bob's marketing is crowded out"),
         ]
         if people
-        else [Warning("no-data", None, "nobody logged time in this period")]
+        else [BalanceWarning("no-data", None, "nobody logged time in this period")]
     )
     return Report(period, "this week", splits, team, trend, warnings, PolicyConfig())
 
@@ -78,14 +78,20 @@ def test_the_report_keeps_every_value_whole(width: int) -> None:
     found = words(text)
     for split in [*report.people, report.team]:
         assert split.person in found
-        for seconds in (split.sales_seconds, split.marketing_seconds, split.total_seconds):
-            assert format_duration(seconds) in found, (format_duration(seconds), text)
-    for split in report.people:  # a flagged share keeps its "!"
-        flag = "!" if report.warnings_for(split.person) else ""
+        flag = report.flag(split) if split is not report.team else None
+        sales = format_duration(split.sales_seconds) + ("!" if flag == "sales" else "")
+        for shown_value in (
+            sales,
+            format_duration(split.marketing_seconds),
+            format_duration(split.total_seconds),
+        ):
+            assert shown_value in found, (shown_value, text)
+    for split in report.people:  # a flagged cell keeps its "!"
+        flag = "!" if report.flag(split) == "mktg%" else ""
         assert f"{split.marketing_share:.1f}%{flag}" in found, text
         assert f"{split.commission}%" in found and f"{split.target:g}%" in found
     assert f"{report.team.marketing_share:.1f}%" in found
-    assert "110h30m" in found
+    assert "110h30m!" in found  # the marketer's selling is what is flagged
     for week in report.trend:
         assert week.week in found and format_duration(week.total_seconds) in found
 

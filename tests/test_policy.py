@@ -54,7 +54,7 @@ def test_crowding_message_names_person_share_target_and_remedy() -> None:
     warning = personal_warning(split(commission=70, s=10 * H, m=H), POLICY, WHEN)
     assert warning is not None and warning.person == "alice"
     assert "alice" in warning.message and "9.1%" in warning.message and "25%" in warning.message
-    assert "2h20m of marketing this week brings alice back to 25%" in warning.message
+    assert "2h20m more marketing this week brings alice back to 25%" in warning.message
 
 
 def test_share_is_judged_as_shown() -> None:
@@ -74,7 +74,7 @@ def test_personal_target_overrides_the_floor() -> None:
     assert personal_warning(split(target=25, s=7 * H, m=3 * H), POLICY, WHEN) is None
     warning = personal_warning(split(target=40, s=7 * H, m=3 * H), POLICY, WHEN)
     # x = (0.4*10h - 3h)/0.6 = 1h40m
-    assert warning is not None and "1h40m of marketing this week" in warning.message
+    assert warning is not None and "1h40m more marketing this week" in warning.message
     assert "40%" in warning.message
 
 
@@ -141,7 +141,7 @@ def test_slide_boundary() -> None:
     assert slide_warning([30, 28, 26, 24], POLICY) is None
     warning = slide_warning([30, 27.9, 25.8, 23.7], POLICY)
     assert warning is not None and warning.code == "marketing-slide" and warning.person is None
-    assert "-2.1 points a week" in warning.message
+    assert "falling 2.1 points a week" in warning.message
 
 
 def test_slide_uses_only_the_last_trend_weeks_and_needs_three_weeks_of_data() -> None:

@@ -83,6 +83,9 @@ def test_people_fields_and_team_totals(store) -> None:  # type: ignore[no-untype
         "marketing_seconds": H,
         "total_seconds": 14 * H,
         "marketing_share": 7.1,
+        "scope": "team",
+        "trend_slope": None,
+        "weeks_to_floor": None,
     }
     codes = [(w["code"], w["person"]) for w in result["warnings"]]
     assert codes == [("commission-crowding", "alice"), ("team-below-floor", None)]
@@ -104,12 +107,16 @@ def test_who_narrows_people_team_and_trend(store) -> None:  # type: ignore[no-un
 
 def test_empty_period_is_zeros_and_nulls(store) -> None:  # type: ignore[no-untyped-def]
     result = report_dict(build_report(store, week_of(NOW, TZ), policy=POLICY, trend_weeks=3))
-    assert result["people"] == [] and result["warnings"] == []
+    assert result["people"] == []
+    assert [w["code"] for w in result["warnings"]] == ["no-data"]  # never "in balance"
     assert result["team"] == {
         "sales_seconds": 0,
         "marketing_seconds": 0,
         "total_seconds": 0,
         "marketing_share": None,
+        "scope": "team",
+        "trend_slope": None,
+        "weeks_to_floor": None,
     }
     assert [w["week"] for w in result["trend"]] == ["2026-W46", "2026-W47", "2026-W48"]
     assert all(w["marketing_share"] is None for w in result["trend"])
@@ -126,7 +133,9 @@ def test_slide_window_is_computed_even_when_the_trend_is_shorter(store) -> None:
     result = report_dict(build_report(store, week_of(NOW, TZ), policy=POLICY, trend_weeks=1))
     assert [w["marketing_share"] for w in result["trend"]] == [25.0]
     assert [w["code"] for w in result["warnings"]] == ["marketing-slide"]
-    assert "-5.0 points a week" in result["warnings"][0]["message"]
+    assert "falling 5.0 points a week" in result["warnings"][0]["message"]
+    assert result["team"]["trend_slope"] == -5.0
+    assert result["team"]["weeks_to_floor"] is None  # at the floor, not above it
 
 
 def test_csv_has_people_fields_then_warning_codes(store) -> None:  # type: ignore[no-untyped-def]
@@ -137,4 +146,5 @@ def test_csv_has_people_fields_then_warning_codes(store) -> None:  # type: ignor
         "person,role,commission,target,sales_seconds,marketing_seconds,total_seconds,"
         "marketing_share,warnings\n"
         "alice,both,70,25,36000,0,36000,0.0,commission-crowding\n"
+        ",team,,,36000,0,36000,0.0,team-below-floor\n"
     )

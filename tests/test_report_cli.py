@@ -81,7 +81,7 @@ def test_seat_warnings_around_the_target(cli, commission, marketing, expected) -
     if expected:
         # x = (0.25*10h - 2h29m)/0.75 = 1m20s -> rounded up to 2m
         assert (
-            "2m of marketing this week brings alice back to 25%" in data["warnings"][0]["message"]
+            "2m more marketing this week brings alice back to 25%" in data["warnings"][0]["message"]
         )
 
 
@@ -164,6 +164,9 @@ def test_balanced_team_has_no_warnings_and_check_passes(cli) -> None:  # type: i
         "marketing_seconds": 9 * H,
         "total_seconds": 25 * H,
         "marketing_share": 36.0,
+        "scope": "team",
+        "trend_slope": None,
+        "weeks_to_floor": None,
     }
     table = cli("report", "--check")
     assert table.exit_code == 0
@@ -180,7 +183,7 @@ def test_check_exits_3_and_still_prints(cli) -> None:  # type: ignore[no-untyped
     )
     table = cli("report", "--check")
     assert table.exit_code == 3
-    assert "commission-crowding" in table.stdout and "2h20m of marketing" in table.stdout
+    assert "commission-crowding" in table.stdout and "2h20m more marketing" in table.stdout
 
 
 def test_who_lists_named_people_even_without_time(cli) -> None:  # type: ignore[no-untyped-def]
@@ -203,11 +206,13 @@ def test_unknown_person_is_exit_1_with_a_hint(cli) -> None:  # type: ignore[no-u
 
 def test_empty_period(cli) -> None:  # type: ignore[no-untyped-def]
     data = report(cli, "--last-week")
-    assert data["people"] == [] and data["warnings"] == []
+    assert data["people"] == [] and codes(data) == [("no-data", None)]
     assert data["team"]["marketing_share"] is None
     assert data["period"]["start"] == "2026-11-16T00:00:00Z"
     table = cli("report", "--last-week")
     assert table.exit_code == 0 and "No entries in this period" in table.stdout
+    assert "in balance" not in table.stdout
+    assert cli("report", "--last-week", "--check").exit_code == 3
 
 
 def test_periods(cli) -> None:  # type: ignore[no-untyped-def]

@@ -21,7 +21,7 @@ import pytest
 
 from smbalance.domain import PolicyConfig
 from smbalance.periods import Period
-from smbalance.policy import PersonSplit, Warning
+from smbalance.policy import BalanceWarning, PersonSplit
 from smbalance.render.html import report_html
 from smbalance.report import Report, TrendWeek
 
@@ -38,7 +38,7 @@ def a_report(name: str = "alice", message: str = "alice is fine") -> Report:
         TrendWeek("2026-W47", int(start.timestamp()) - 7 * 24 * H, 7 * H, 3 * H),
         TrendWeek("2026-W48", int(start.timestamp()), 10 * H, H),
     ]
-    warnings = [Warning("commission-crowding", name, message)]
+    warnings = [BalanceWarning("commission-crowding", name, message)]
     return Report(period, "this week", people, team, trend, warnings, PolicyConfig())
 
 

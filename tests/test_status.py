@@ -38,6 +38,7 @@ def test_status_json_shape(store) -> None:
                 "seconds": H,
                 "note": "blog",
                 "tags": ["q4"],
+                "forgotten": False,
             }
         ],
         "today": {

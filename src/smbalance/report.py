@@ -12,9 +12,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from smbalance.domain import PolicyConfig, SalesMarketingSeconds, add_running
+from smbalance.domain import PolicyConfig, SalesMarketingSeconds, add_running, plural
 from smbalance.periods import Period, day_label, day_of, week_label, weeks_ending
-from smbalance.policy import PersonSplit, Warning, effective_target, evaluate
+from smbalance.policy import (
+    BalanceWarning,
+    Forecast,
+    PersonSplit,
+    Tense,
+    effective_target,
+    evaluate,
+    forecast,
+)
 from smbalance.timeparse import iso_z
 
 if TYPE_CHECKING:
@@ -59,20 +67,76 @@ class Report:
     period: Period
     label: str  # how people say the period: "this week", "2026-11-01 – 2026-11-30"
     people: list[PersonSplit]
-    team: PersonSplit  # person "team"; role/commission unused
+    team: PersonSplit  # person = scope ("team" or "selection"); role/commission unused
     trend: list[TrendWeek]
-    warnings: list[Warning]
+    warnings: list[BalanceWarning]
     policy: PolicyConfig
     by: str | None = None  # "day" or "tag" (report --by), else no breakdown
     breakdown: list[BreakdownRow] = field(default_factory=list)
     current: bool = False  # running timers counted up to now (report --current)
+    forecast: Forecast = field(default_factory=lambda: Forecast(None, None, None, 0))
+    over: bool = False  # the period has ended: remedies say what would have been needed
+
+    @property
+    def scope(self) -> str:
+        """ "team", or "selection" when --who narrows the report (never "the team")."""
+        return self.team.person
 
     @property
     def empty(self) -> bool:
         return self.team.total_seconds == 0
 
-    def warnings_for(self, person: str | None) -> list[Warning]:
+    def warnings_for(self, person: str | None) -> list[BalanceWarning]:
         return [w for w in self.warnings if w.person == person]
+
+    def flag(self, split: PersonSplit) -> str | None:
+        """Which cell of the person's row a human table marks with "!": "mktg%" for a
+        share below target (both seats) or a sales specialist's marketing; "sales" for a
+        marketer burdened with selling (their 78.9% marketing is the right seat, not the
+        fault); "person" for a warning about logging or a timer; else None."""
+        codes = {w.code for w in self.warnings_for(split.person)}
+        if codes & {"commission-crowding", "below-target"} or (
+            "role-overload" in codes and split.role == "sales"
+        ):
+            return "mktg%"
+        if "role-overload" in codes:
+            return "sales"
+        return "person" if codes else None
+
+    @property
+    def verdict(self) -> str | None:
+        """What a report without warnings says: in balance only with time to judge."""
+        if self.warnings:
+            return None
+        if self.empty:
+            return "No warnings, but nobody logged time in this period: nothing to judge."
+        return "No warnings: selling and marketing are in balance."
+
+    @property
+    def forecast_text(self) -> str:
+        """The line under the trend chart: where the weekly share is heading."""
+        ahead, floor = self.forecast, f"{self.policy.floor:g}%"
+        if ahead.slope is None:
+            return (
+                f"Trend: fewer than 3 of the last {self.policy.trend_weeks} weeks have data; "
+                "no forecast yet."
+            )
+        direction = "falling" if ahead.slope < 0 else "rising"
+        pace = f"Trend: {direction} {abs(ahead.slope):.1f} points a week"
+        if ahead.weeks_to_floor is not None:
+            return (
+                f"{pace}; at this pace the share crosses the {floor} floor in about "
+                f"{plural(ahead.weeks_to_floor, 'week')}."
+            )
+        if ahead.weeks_below:
+            return f"{pace}; below the {floor} floor for {plural(ahead.weeks_below, 'week')}."
+        return f"{pace}."
+
+
+def target_shown(split: PersonSplit) -> float | None:
+    """The target a human table shows: none for a sales specialist (no marketing is the
+    right seat for them), else the effective target."""
+    return None if split.role == "sales" else split.target
 
 
 def build_report(
@@ -86,20 +150,36 @@ def build_report(
     label: str = "in this period",
     by: str | None = None,
     running_until: int | None = None,
+    now: int | None = None,
+    max_entry_seconds: int | None = None,
 ) -> Report:
     """The report of `period`, narrowed to `people` when given (team and trend too).
 
     `by` ("day" or "tag") adds a breakdown; `running_until` (report --current) counts
-    running timers as entries that end then.
+    running timers as entries that end then.  `now` tells a running period from a
+    finished one (the tense of remedies) and, with `max_entry_seconds`, judges running
+    timers (`timer-left-running`).  With `people` the summed row is the selection and
+    no team warning is raised.
     """
     start, end = period.start_utc, period.end_utc
     seats = {p.name: p for p in store.people()}
-    timers = store.timers(people) if running_until is not None else []
+    running = store.timers(people)
+    timers = running if running_until is not None else []
     sums = {
         s.person: [s.sales_seconds, s.marketing_seconds] for s in store.splits(start, end, people)
     }
     add_running(sums, timers, running_until, start, end)
-    names = sorted(set(sums) | set(people))
+    # Time in the trend_weeks weeks before the period, for those with none in it.
+    before = start - policy.trend_weeks * 7 * 86400
+    absent = {
+        s.person: s.total_seconds
+        for s in store.splits(before, start, people)
+        if s.person not in sums and s.total_seconds
+    }
+    judged = now is not None and max_entry_seconds is not None
+    late = {t.person for t in running if judged and now - t.start_utc > max_entry_seconds}  # type: ignore[operator]
+    # Everyone a warning names has a row (a warning a table or CSV cannot show is lost).
+    names = sorted(set(sums) | set(people) | set(absent) | late)
     splits = []
     for name in names:
         seat, (sales, marketing) = seats[name], sums.get(name, (0, 0))
@@ -114,7 +194,7 @@ def build_report(
             )
         )
     team = PersonSplit(
-        "team",
+        "selection" if people else "team",
         "both",
         0,
         policy.floor,
@@ -130,9 +210,20 @@ def build_report(
         timers,
         running_until,
     )
-    slide_window = [w.marketing_share for w in weeks[-policy.trend_weeks :]]
+    shares = [w.marketing_share for w in weeks]
+    tense = Tense(label, over=now is not None and now >= end)
     warnings = evaluate(
-        splits, team.sales_seconds, team.marketing_seconds, slide_window, policy, label
+        splits,
+        team.sales_seconds,
+        team.marketing_seconds,
+        shares,
+        policy,
+        tense,
+        scope=team.person,
+        absent=absent,
+        timers=running,
+        now=now,
+        max_entry_seconds=max_entry_seconds,
     )
     trend = weeks[len(weeks) - trend_weeks :] if trend_weeks else []
     breakdown = []
@@ -151,6 +242,8 @@ def build_report(
         by=by,
         breakdown=breakdown,
         current=running_until is not None,
+        forecast=forecast(shares, policy),
+        over=tense.over,
     )
 
 
@@ -257,7 +350,7 @@ def person_dict(split: PersonSplit) -> dict[str, Any]:
 
 def report_dict(report: Report) -> dict[str, Any]:
     """The spec's Report JSON."""
-    team = report.team
+    team, slope = report.team, report.forecast.slope
     return {
         "period": {
             "start": iso_z(report.period.start_utc),
@@ -270,6 +363,9 @@ def report_dict(report: Report) -> dict[str, Any]:
             "marketing_seconds": team.marketing_seconds,
             "total_seconds": team.total_seconds,
             "marketing_share": team.marketing_share,
+            "scope": report.scope,
+            "trend_slope": None if slope is None else round(slope, 2),
+            "weeks_to_floor": report.forecast.weeks_to_floor,
         },
         "trend": [
             {
@@ -299,17 +395,30 @@ def breakdown_dict(row: BreakdownRow) -> dict[str, Any]:
 
 
 def report_csv(report: Report) -> str:
-    """One row per person: the people fields, then their warning codes joined by spaces."""
+    """One row per person: the people fields, then their warning codes joined by spaces;
+    then one last row for the team (or the selection): person empty, role `team` (or
+    `selection`), commission and target empty, and the team warning codes."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([*PERSON_FIELDS, "warnings"])
     for split in report.people:
         row = person_dict(split)
-        share_value = row["marketing_share"]
-        row["marketing_share"] = "" if share_value is None else share_value
         codes = " ".join(w.code for w in report.warnings_for(split.person))
-        writer.writerow([*(row[f] for f in PERSON_FIELDS), codes])
+        writer.writerow([*_csv_cells(row), codes])
+    team = report.team
+    row = {
+        **person_dict(team),
+        "person": "",
+        "role": report.scope,
+        "commission": "",
+        "target": "",
+    }
+    writer.writerow([*_csv_cells(row), " ".join(w.code for w in report.warnings_for(None))])
     return out.getvalue()
+
+
+def _csv_cells(row: dict[str, Any]) -> list[Any]:
+    return ["" if row[f] is None else row[f] for f in PERSON_FIELDS]
 
 
 def breakdown_csv(report: Report) -> str:

@@ -35,10 +35,28 @@ class Status:
     day_start: int  # today's bounds in the timezone, epoch seconds
     day_end: int
     people: Sequence[DaySplit]  # sorted by name
+    max_entry_seconds: int | None = None  # a timer running longer is probably forgotten
+
+    def forgotten(self) -> list[str]:
+        """What to say about each timer that has run longer than `max_entry_hours`
+        (the `timer-left-running` warning: probably forgotten, and the fix)."""
+        if self.max_entry_seconds is None:
+            return []
+        from smbalance.policy import timer_warning
+
+        found = (timer_warning(t, self.now, self.max_entry_seconds) for t in self.timers)
+        return [w.message for w in found if w is not None]
 
 
-def build_status(store: Store, people: Sequence[str], now: int, timezone: str) -> Status:
-    """The running timers of `people` (everyone when empty) and their split today."""
+def build_status(
+    store: Store,
+    people: Sequence[str],
+    now: int,
+    timezone: str,
+    max_entry_seconds: int | None = None,
+) -> Status:
+    """The running timers of `people` (everyone when empty) and their split today;
+    timers longer than `max_entry_seconds` are probably forgotten."""
     from smbalance.domain import add_running
 
     start, end = day_bounds(now, timezone)
@@ -50,7 +68,7 @@ def build_status(store: Store, people: Sequence[str], now: int, timezone: str) -
     splits = [
         DaySplit(name, sales, marketing) for name, (sales, marketing) in sorted(totals.items())
     ]
-    return Status(now, timezone, timers, start, end, splits)
+    return Status(now, timezone, timers, start, end, splits, max_entry_seconds)
 
 
 def split_dict(split: DaySplit) -> dict[str, Any]:
@@ -75,6 +93,8 @@ def status_dict(status: Status) -> dict[str, Any]:
                 "seconds": max(status.now - t.start_utc, 0),
                 "note": t.note,
                 "tags": t.tags,
+                "forgotten": status.max_entry_seconds is not None
+                and status.now - t.start_utc > status.max_entry_seconds,
             }
             for t in status.timers
         ],

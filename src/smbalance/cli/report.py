@@ -123,6 +123,8 @@ def report(
         label=label,
         by=by,
         running_until=app.now if current else None,
+        now=app.now,
+        max_entry_seconds=app.settings.max_entry_seconds,
     )
     show_report(result, fmt, saves)
     if check and result.warnings:

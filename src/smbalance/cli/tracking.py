@@ -372,13 +372,15 @@ def status(
     people = who or []
     for name in people:
         store.require_person(name)
-    result = build_status(store, people, app.now, app.timezone)
+    result = build_status(store, people, app.now, app.timezone, app.settings.max_entry_seconds)
     if fmt == "json":
         print(json.dumps(status_dict(result), indent=2))
         return
     from smbalance.render.tables import split_table, timers_table
 
     timers_table(result.timers, app.now, app.format_instant)
+    for message in result.forgotten():
+        print(f"! {visible(message)}")
     split_table(result.people, "Today (running timers included)")
 
 

@@ -13,7 +13,7 @@ from html import escape
 from smbalance import __version__
 from smbalance.policy import PersonSplit
 from smbalance.render.text import pct, period_text, target_text
-from smbalance.report import Report
+from smbalance.report import Report, target_shown
 from smbalance.timeparse import format_duration
 from smbalance.visible import visible
 
@@ -131,11 +131,11 @@ def _people_section(report: Report) -> list[str]:
             "split",
         )
     )
-    rows = [_person_row(split, bool(report.warnings_for(split.person))) for split in report.people]
+    rows = [_person_row(split, report.flag(split)) for split in report.people]
     team = report.team
     foot = (
         "<tr>"
-        '<td class="person">team</td><td class="role"></td><td></td>'
+        f'<td class="person">{_e(report.scope)}</td><td class="role"></td><td></td>'
         f"<td>{_e(format_duration(team.sales_seconds))}</td>"
         f"<td>{_e(format_duration(team.marketing_seconds))}</td>"
         f"<td>{_e(format_duration(team.total_seconds))}</td>"
@@ -173,17 +173,20 @@ def _share_cell(value: float | None, flagged: bool) -> str:
     return f"<td>{_e(pct(value))}</td>"
 
 
-def _person_row(split: PersonSplit, flagged: bool) -> str:
+def _person_row(split: PersonSplit, flag: str | None) -> str:
+    target = target_shown(split)
+    mark = '<span class="flag" title="a warning below">!</span>'
+    sales = _e(format_duration(split.sales_seconds))
     return (
         "<tr>"
-        f'<td class="person">{_e(split.person)}</td>'
+        f'<td class="person">{_e(split.person)}{mark if flag == "person" else ""}</td>'
         f'<td class="role">{_e(split.role)}</td>'
         f"<td>{_e(split.commission)}%</td>"
-        f"<td>{_e(format_duration(split.sales_seconds))}</td>"
-        f"<td>{_e(format_duration(split.marketing_seconds))}</td>"
+        + (f'<td class="flag">{sales}!</td>' if flag == "sales" else f"<td>{sales}</td>")
+        + f"<td>{_e(format_duration(split.marketing_seconds))}</td>"
         f"<td>{_e(format_duration(split.total_seconds))}</td>"
-        f"{_share_cell(split.marketing_share, flagged)}"
-        f"<td>{_e(target_text(split.target))}</td>"
+        f"{_share_cell(split.marketing_share, flag == 'mktg%')}"
+        f"<td>{'–' if target is None else _e(target_text(target))}</td>"
         f'<td class="split">{split_svg(split)}</td>'
         "</tr>"
     )
@@ -255,6 +258,7 @@ def _trend_section(report: Report) -> list[str]:
         trend_svg(report),
         f'<p class="legend">The dashed line is the {_e(floor)} floor; '
         "a week under it is drawn in red. The hours under each week are its total.</p>",
+        f'<p class="forecast">{_e(report.forecast_text)}</p>',
         "</section>",
     ]
 
@@ -329,12 +333,10 @@ def _short_week(label: str) -> str:
 
 def _warnings_section(report: Report) -> list[str]:
     parts = ['<section aria-labelledby="warnings">']
-    if not report.warnings:
+    if report.verdict is not None:
         parts += [
             '<h2 id="warnings">Warnings</h2>',
-            '<p class="ok">No warnings: selling and marketing are in balance.</p>'
-            if not report.empty
-            else '<p class="empty">No warnings, but nobody logged time in this period.</p>',
+            f'<p class="{"empty" if report.empty else "ok"}">{_e(report.verdict)}</p>',
         ]
     else:
         parts += [

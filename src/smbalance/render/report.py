@@ -15,7 +15,7 @@ from smbalance.render.breakdown import breakdown_markdown, breakdown_table
 from smbalance.render.text import pct as _pct
 from smbalance.render.text import period_text
 from smbalance.render.text import target_text as _target
-from smbalance.report import Report
+from smbalance.report import Report, target_shown
 from smbalance.timeparse import format_duration
 from smbalance.visible import visible
 
@@ -100,20 +100,25 @@ def _people_rows(report: Report, *, abbreviated: bool) -> list[list[Text]]:
     """The people table's cells, as text (stored names are data, never markup)."""
     from rich.text import Text
 
+    def cell(text: str, flagged: bool) -> Text:
+        return Text(f"{text}!", style="bold red") if flagged else Text(f"{text} ")
+
     rows = []
     for split in report.people:
-        flagged = bool(report.warnings_for(split.person))
-        share = _pct(split.marketing_share)
+        flag, target = report.flag(split), target_shown(split)
+        name = shown(split.person)
+        if flag == "person":
+            name.append("!", style="bold red")
         rows.append(
             [
-                shown(split.person),
+                name,
                 shown(ROLE_SHORT.get(split.role, split.role) if abbreviated else split.role),
                 Text(f"{split.commission}%"),
-                Text(format_duration(split.sales_seconds)),
+                cell(format_duration(split.sales_seconds), flag == "sales"),
                 Text(format_duration(split.marketing_seconds)),
                 Text(format_duration(split.total_seconds)),
-                Text(f"{share}!", style="bold red") if flagged else Text(f"{share} "),
-                Text(_target(split.target)),
+                cell(_pct(split.marketing_share), flag == "mktg%"),
+                Text("–" if target is None else _target(target)),
             ]
         )
     return rows
@@ -124,10 +129,10 @@ def _team_row(report: Report) -> list[Text]:
 
     team = report.team
     return [
-        Text("team", style="bold"),
+        Text(report.scope, style="bold"),
         Text(""),
         Text(""),
-        Text(format_duration(team.sales_seconds)),
+        Text(format_duration(team.sales_seconds) + " "),
         Text(format_duration(team.marketing_seconds)),
         Text(format_duration(team.total_seconds)),
         Text(f"{_pct(team.marketing_share)} "),
@@ -253,8 +258,8 @@ def _warnings_panel(report: Report) -> RenderableType:
     from rich.panel import Panel
     from rich.text import Text
 
-    if not report.warnings:
-        return Text("No warnings: selling and marketing are in balance.", style="green")
+    if report.verdict is not None:
+        return Text(report.verdict, style="yellow" if report.empty else "green")
     body = Text()
     for index, warning in enumerate(report.warnings):
         if index:
@@ -286,6 +291,7 @@ def _render(out: Console, report: Report) -> None:
         out.print()
         out.print(_trend_title(report, width))
         out.print(_trend_table(out, report))
+        out.print(Text(report.forecast_text, style="italic"))
     out.print()
     out.print(_warnings_panel(report))
 
@@ -437,12 +443,12 @@ def report_markdown(report: Report) -> str:
             _md_row(["---", "---", "---:", "---:", "---:", "---:", "---:", "---:"]),
         ]
         for split in report.people:
-            lines.append(_md_person(split))
+            lines.append(_md_person(split, report.flag(split)))
         team = report.team
         lines.append(
             _md_row(
                 [
-                    "**team**",
+                    f"**{report.scope}**",
                     "",
                     "",
                     format_duration(team.sales_seconds),
@@ -473,25 +479,26 @@ def report_markdown(report: Report) -> str:
                     ]
                 )
             )
-        lines.append("")
+        lines += ["", report.forecast_text, ""]
     lines += ["## Warnings", ""]
-    if report.warnings:
+    if report.verdict is None:
         lines += [f"- **{md_text(w.code)}**: {md_text(w.message)}" for w in report.warnings]
     else:
-        lines.append("No warnings: selling and marketing are in balance.")
+        lines.append(report.verdict)
     return "\n".join(lines) + "\n"
 
 
-def _md_person(split: PersonSplit) -> str:
+def _md_person(split: PersonSplit, flag: str | None) -> str:
+    target = target_shown(split)
     return _md_row(
         [
-            md_text(split.person),
+            md_text(split.person) + (" **!**" if flag == "person" else ""),
             md_text(split.role),
             f"{split.commission}%",
-            format_duration(split.sales_seconds),
+            format_duration(split.sales_seconds) + (" **!**" if flag == "sales" else ""),
             format_duration(split.marketing_seconds),
             format_duration(split.total_seconds),
-            _pct(split.marketing_share),
-            _target(split.target),
+            _pct(split.marketing_share) + (" **!**" if flag == "mktg%" else ""),
+            "–" if target is None else _target(target),
         ]
     )
