@@ -155,6 +155,7 @@ def test_start_switch_stop_status(cli):
             "seconds": 3600,
             "note": "blog",
             "tags": [],
+            "forgotten": False,
         }
     ]
     assert status["today"]["people"] == [
