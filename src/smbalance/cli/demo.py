@@ -64,7 +64,13 @@ def _demo_report(app, store, week_start: int):  # type: ignore[no-untyped-def]
 
     def build(period, label):  # type: ignore[no-untyped-def]
         return build_report(
-            store, period, policy=app.settings.policy, week_start=week_start, label=label
+            store,
+            period,
+            policy=app.settings.policy,
+            week_start=week_start,
+            label=label,
+            now=app.now,  # last week's advice is in the past tense
+            max_entry_seconds=app.settings.max_entry_seconds,
         )
 
     result = build(periods.week_of(app.now_dt, app.timezone, week_start), "this week")
