@@ -22,6 +22,6 @@ mkdir -p "$(dirname "$out")"
 "$smbalance" --db "$tmp/demo.db" demo >/dev/null 2>"$tmp/notices" || { cat "$tmp/notices" >&2; exit 1; }
 "$smbalance" --db "$tmp/demo.db" report --format html >"$tmp/report.html"
 "$chromium" --headless --no-sandbox --disable-gpu --disable-background-networking \
-  --hide-scrollbars --user-data-dir="$tmp/chromium" --window-size=1000,1180 \
+  --hide-scrollbars --user-data-dir="$tmp/chromium" --window-size=1000,1260 \
   --screenshot="$out" "file://$tmp/report.html" >/dev/null 2>&1
 echo "wrote $out"
