@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import CheckConstraint, inspect, text
 from sqlalchemy.engine import Engine, make_url
+from typer.testing import CliRunner
 
+from conftest import Cli
 from smbalance.errors import StoreError
 from smbalance.store import open_store, opening
 
@@ -159,8 +161,9 @@ def test_store_from_a_newer_smbalance_is_refused_and_untouched(db_url: str) -> N
         assert not Path(db_url + ".bak-0099").exists()
 
 
-def test_db_migrate_says_what_it_did(cli, db_url: str) -> None:  # type: ignore[no-untyped-def]
-    make_old_store(db_url)
+def test_db_migrate_says_what_it_did(db_url: str) -> None:
+    make_old_store(db_url)  # before any CLI run: the `cli` fixture would create a current store
+    cli = Cli(db=db_url, runner=CliRunner())
 
     first = cli("db", "migrate")
     second = cli("db", "migrate")
