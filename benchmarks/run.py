@@ -36,8 +36,8 @@ PG_URL = os.environ.get("SMBALANCE_BENCH_PG_URL", "postgresql+psycopg://postgres
 NOW = "2026-11-27T17:00:00Z"
 # `log` goes into a Saturday morning, which the generator always leaves free.
 LOG_ARGS = ("log", "sales", "--start", "2026-11-28 10:00", "--end", "2026-11-28 11:00")
-# `start`, `stop` and `status` run at noon that Saturday, after the morning's work, so a
-# timer started or stopped "now" meets no generated entry.
+# `log`, `start`, `stop` and `status` run at noon that Saturday (`log` refuses an end in
+# the future), so a timer started or stopped "now" meets no generated entry.
 TRACK_NOW = "2026-11-28T12:00:00Z"
 TIMER_START = 1795868400  # 2026-11-28 11:00 UTC: the running timer `stop` saves
 TRACKING = ("start", "stop", "status")
@@ -237,6 +237,7 @@ class Bench:
         self.notes: dict[str, str] = {}
         self.smb = smbalance_argv()
         self.verbose = verbose
+        self.watson_sizes = WATSON_SIZES
 
     def together(self, jobs: list[Job]) -> None:
         """Measure `jobs` round-robin: run 1 of each, then run 2 of each, …
@@ -280,7 +281,8 @@ class Bench:
         for size in log_sizes:
             target = self.work / f"log-{size}.db"
             argv = [*self.smb, "--db", str(target), *LOG_ARGS, "--who", "person01", "-q"]
-            jobs.append(Job(f"log @{size:,}", argv, copier(generate.sqlite_store(size), target)))
+            prepare = copier(generate.sqlite_store(size), target)
+            jobs.append(Job(f"log @{size:,}", argv, prepare, env={"SMBALANCE_NOW": TRACK_NOW}))
         jobs += self.tracking_jobs(log_sizes)
         jobs += self.watson_jobs(log_sizes)
         for size in sizes:
@@ -321,13 +323,13 @@ class Bench:
                 "its rows are left out",
                 file=sys.stderr,
             )
-            for size in WATSON_SIZES:
+            for size in self.watson_sizes:
                 for command in WATSON.values():
                     self.notes[f"watson {command} @{size:,}"] = "n/a (td-watson not installed)"
                     self.figures[f"watson {command} @{size:,}"] = None
             return []
         jobs = []
-        for size in WATSON_SIZES:
+        for size in self.watson_sizes:
             frames = watson_frames(self.work / f"watson-frames-{size}.json", size)
             for command in WATSON.values():
                 home = self.work / f"watson-{command}-{size}"
@@ -346,9 +348,8 @@ class Bench:
                 # Our own commands at this size too, for the side-by-side rows.
                 target = self.work / f"log-{size}.db"
                 argv = [*self.smb, "--db", str(target), *LOG_ARGS, "--who", "person01", "-q"]
-                jobs.append(
-                    Job(f"log @{size:,}", argv, copier(generate.sqlite_store(size), target))
-                )
+                prepare = copier(generate.sqlite_store(size), target)
+                jobs.append(Job(f"log @{size:,}", argv, prepare, env={"SMBALANCE_NOW": TRACK_NOW}))
                 jobs += self.tracking_jobs([size])
         return jobs
 
@@ -504,7 +505,12 @@ def plus(figure: Figure, floor: Figure) -> str:
     return f"+{figure.seconds - floor.seconds:.2f} s"
 
 
-def rows(sizes: list[int], figures: dict[str, Figure | None], pg: bool) -> list[Row]:
+def rows(
+    sizes: list[int],
+    figures: dict[str, Figure | None],
+    pg: bool,
+    watson_sizes: tuple[int, ...] = WATSON_SIZES,
+) -> list[Row]:
     typer_floor, stack = "floor: import typer", "floor: import stack"
     small, big = f"log @{min(sizes):,}", f"log @{max(sizes):,}"
     log_small = figures.get(small)
@@ -537,7 +543,7 @@ def rows(sizes: list[int], figures: dict[str, Figure | None], pg: bool) -> list[
                 ),
             )
         )
-    table += tracking_rows(sizes, figures)
+    table += tracking_rows(sizes, figures, watson_sizes)
     for size in sizes:
         n = f"@{size:,}"
         groupby, csv_floor = f"floor: sqlite3 GROUP BY {n}", f"floor: csv export {n}"
@@ -588,7 +594,9 @@ def rows(sizes: list[int], figures: dict[str, Figure | None], pg: bool) -> list[
     return table
 
 
-def tracking_rows(sizes: list[int], figures: dict[str, Figure | None]) -> list[Row]:
+def tracking_rows(
+    sizes: list[int], figures: dict[str, Figure | None], watson_sizes: tuple[int, ...]
+) -> list[Row]:
     """The commands typed all day: ≤ 2× `import typer`, flat from 1k to the largest
     store, and faster than Watson's equivalent at Watson's sizes (#16)."""
     typer_floor, table = "floor: import typer", []
@@ -609,7 +617,7 @@ def tracking_rows(sizes: list[int], figures: dict[str, Figure | None]) -> list[R
                     ),
                 )
             )
-    for size in WATSON_SIZES:
+    for size in watson_sizes:
         for ours, theirs in WATSON.items():
             watson = f"watson {theirs} @{size:,}"
             table.append(Row(watson, None, "", lambda f, _: None))
@@ -677,6 +685,8 @@ def main(argv: list[str] | None = None) -> int:
     compile_package()
     with tempfile.TemporaryDirectory(prefix="smbalance-bench-") as tmp:
         bench = Bench(runs, Path(tmp))
+        if args.quick:  # the smoke test: Watson at 1,000 only (no 10k store to build)
+            bench.watson_sizes = (1000,)
         print(f"smbalance benchmarks: sizes {sizes}, {runs} run(s) each", file=sys.stderr)
         try:
             pg = {} if args.skip_pg else {size: pg_store(size) for size in sizes}
@@ -686,7 +696,12 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             if not args.skip_pg and not args.keep_pg:
                 pg_drop_all()
-        table = rows(log_sizes if len(log_sizes) > 1 else sizes, bench.figures, not args.skip_pg)
+        table = rows(
+            log_sizes if len(log_sizes) > 1 else sizes,
+            bench.figures,
+            not args.skip_pg,
+            bench.watson_sizes,
+        )
         # rows() names the log jobs by the log sizes; the size loop by the store sizes.
         table = [r for r in table if r.job in bench.figures]
         print(render(table, bench.figures, bench.notes))
