@@ -62,7 +62,7 @@ def engine_for(db_url: str) -> Engine:
     url = opening.resolve_url(db_url, Path("unused.db"))
     path = opening.sqlite_path(url)
     if path is not None:
-        opening.prepare_sqlite_file(path, private_dir=False)
+        opening.prepare_sqlite_file(path)
     return opening.make_engine(url)
 
 

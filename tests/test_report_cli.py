@@ -298,9 +298,13 @@ def test_save_where_it_cannot_write_is_one_clean_error(sqlite_cli, tmp_path, whe
     assert result.stderr.count("\n") == 1
 
 
-def test_save_onto_a_full_disk_is_one_clean_error(sqlite_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    full = tmp_path / "report.svg"
-    full.symlink_to("/dev/full")  # every write fails with "No space left on device"
-    result = sqlite_cli("report", "--save", str(full))
-    assert result.exit_code == 1
-    assert result.stderr.splitlines()[-1] == f"Error: cannot write {full}: No space left on device"
+def test_save_replaces_a_symlink_instead_of_writing_through_it(sqlite_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A link planted at the --save path (here to /dev/full, where every write fails) is
+    replaced by the report; what it pointed at is never written (#14.5)."""
+    balanced_team(sqlite_cli)
+    planted = tmp_path / "report.svg"
+    planted.symlink_to("/dev/full")
+    result = sqlite_cli("report", "--save", str(planted))
+    assert result.exit_code == 0, result.stderr
+    assert not planted.is_symlink() and planted.read_text().startswith("<svg")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

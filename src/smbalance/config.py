@@ -412,26 +412,13 @@ def write_config(path: Path, data: dict[str, Any]) -> None:
 
 
 def _write_private(path: Path, content: bytes) -> None:
-    """Replace `path` with `content` whole or not at all: a random temporary name beside
-    it (mkstemp: O_EXCL, mode 0600 whatever the umask), fsync, then rename over `path`
-    (a symlink planted there is replaced, never followed).  Missing directories are
-    created 0700."""
-    import tempfile
+    """Replace `path` with `content` whole or not at all, 0600, in 0700 directories
+    (`files.write_atomically`: a planted symlink is replaced, never followed)."""
+    from smbalance.files import PRIVATE, private_dirs, write_atomically
 
-    missing = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
     try:
-        for directory in reversed(missing):
-            directory.mkdir(mode=0o700)
-            directory.chmod(0o700)  # mkdir's mode is masked by the umask
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise ConfigError(f"cannot write config file {path}: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "wb") as out:
+        private_dirs(path.parent)
+        with write_atomically(path, mode=PRIVATE, binary=True) as out:
             out.write(content)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise ConfigError(f"cannot write config file {path}: {exc.strerror}") from None
+        raise ConfigError(f"cannot write config file {path}: {exc.strerror or exc}") from None

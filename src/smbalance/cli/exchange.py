@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -167,18 +166,14 @@ def _utf8_text(stream: TextIO) -> TextIO:
 def _export_to_file(batches, fmt: str, output: Path) -> int:  # type: ignore[no-untyped-def]
     from smbalance.errors import SmbalanceError
     from smbalance.exchange.writers import write_entries
+    from smbalance.files import SHARED, write_atomically
 
-    partial = output.with_name(f".{output.name}.partial")
     try:
-        with open(partial, "w", encoding="utf-8", newline="", buffering=WRITE_BUFFER) as out:
+        # A random name beside `output`, renamed over it only once complete.
+        with write_atomically(output, mode=SHARED, buffering=WRITE_BUFFER) as out:
             count = write_entries(batches, fmt, out)
-        os.replace(partial, output)
     except OSError as exc:
-        partial.unlink(missing_ok=True)
         raise SmbalanceError(f"cannot write {output}: {exc.strerror or exc}") from None
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
     return count
 
 

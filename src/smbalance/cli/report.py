@@ -140,11 +140,16 @@ def show_report(result: Report, fmt: str, saves: Sequence[Path] = ()) -> None:
         print_report(result)
     else:
         print(rendered(result, fmt), end="")
+    from smbalance.files import SHARED, write_atomically
+
     for path in saves:
         kind = {".svg": "svg", ".html": "html", ".md": "markdown"}[path.suffix.lower()]
         text = rendered(result, kind)
         try:
-            path.write_text(text, encoding="utf-8")
+            # Through a new file and a rename: a symlink planted at `path` is replaced,
+            # never written through, and a reader never sees half a report.
+            with write_atomically(path, mode=SHARED) as out:
+                out.write(text)
         except OSError as exc:
             raise SmbalanceError(f"cannot write {path}: {exc.strerror or exc}") from None
         notice(f"Saved the report to {path}")

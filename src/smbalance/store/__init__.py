@@ -67,11 +67,12 @@ def open_store(
 ) -> Store:
     """Open (creating and migrating as needed) the store `target` names.
 
-    `target` is a file path or an SQLAlchemy URL; None means `default_path`, whose
-    directory is created private (0700).  `format_instant` shows instants in messages.
-    `through_sqlalchemy` runs a SQLite store's queries through SQLAlchemy instead of
-    `sqlite3` (the differential test compares the two).  With `create=False` (commands
-    that only read) a missing SQLite file is `NoStore` and nothing is created.
+    `target` is a file path or an SQLAlchemy URL; None means `default_path`.  A new
+    SQLite file is 0600 and every directory made for it 0700; a symlink at the path is
+    refused.  `format_instant` shows instants in messages.  `through_sqlalchemy` runs a
+    SQLite store's queries through SQLAlchemy instead of `sqlite3` (the differential
+    test compares the two).  With `create=False` (commands that only read) a missing
+    SQLite file is `NoStore` and nothing is created.
     """
     if target is None and default_path is None:
         # Only now: finding the default needs platformdirs, which `--db` runs never do.
@@ -79,9 +80,9 @@ def open_store(
 
         default_path = default_db_path()
     path = _plain_path(target, default_path)
-    if path is not None and not create and not path.exists():
+    if path is not None and not create and not path.exists() and not path.is_symlink():
         raise NoStore(path)
-    if path is not None and not through_sqlalchemy and path.is_file():
+    if path is not None and not through_sqlalchemy and path.is_file() and not path.is_symlink():
         db = current_sqlite(str(path))
         if db is not None:
             return Store(db, where=str(path), path=path, clock=clock, format_instant=format_instant)
@@ -95,7 +96,10 @@ def _plain_path(target: str | os.PathLike[str] | None, default_path: Path | None
     if target is None:
         return default_path
     raw = os.fspath(target)
-    return None if "://" in raw else Path(raw).expanduser().resolve()
+    if "://" in raw:
+        return None
+    path = Path(raw).expanduser()
+    return path.absolute().parent.resolve() / path.name
 
 
 def _open_full(
@@ -118,9 +122,7 @@ def _open_full(
     path = opening.sqlite_path(url)
     created = False
     if path is not None:
-        created = opening.prepare_sqlite_file(
-            path, private_dir=target is None, create=create and not opening.read_only(url)
-        )
+        created = opening.prepare_sqlite_file(path, create=create and not opening.read_only(url))
     engine = opening.make_engine(url)
     try:
         migration = _migrate(engine, where, path, migrate=migrate)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import tempfile
@@ -173,12 +174,14 @@ class MaintenanceMixin(StoreBase):
             shutil.rmtree(work, ignore_errors=True)
 
     def _backup(self, source: Path, destination: Path) -> Path:
-        destination = destination.expanduser().resolve()
-        if destination == source.resolve():
+        destination = destination.expanduser()
+        # The directory resolved, the name itself not: a symlink there is refused below.
+        destination = destination.parent.resolve() / destination.name
+        if destination.resolve() == source.resolve():
             raise StoreError("the backup must go to another file than the store itself")
         if destination.is_dir():
             raise StoreError(f"{destination} is a directory; give a file name for the backup")
-        if destination.exists():
+        if os.path.lexists(destination):  # a file, or a symlink (dangling or not)
             raise StoreError(f"{destination} exists; choose a new file name or remove it first")
         try:
             copy_sqlite(source, destination)

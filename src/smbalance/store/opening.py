@@ -56,7 +56,9 @@ def resolve_url(target: str | os.PathLike[str] | None, default_path: Path) -> UR
         if url.get_backend_name() == "sqlite":
             url = _sqlite_uri(url)
         return url
-    return make_url(f"sqlite:///{Path(raw).expanduser().resolve()}")
+    path = Path(raw).expanduser()
+    # The directory resolved, the name itself not: a symlink there is refused on opening.
+    return make_url(f"sqlite:///{path.absolute().parent.resolve() / path.name}")
 
 
 def describe(url: URL | str) -> str:
@@ -114,30 +116,81 @@ def sqlite_database(url: URL) -> tuple[str, bool]:
     return (f"{database}?{params}" if params else database), True
 
 
-def prepare_sqlite_file(path: Path, *, private_dir: bool, create: bool = True) -> bool:
-    """Check the path is usable and create the file 0600 if missing; True if created."""
+def prepare_sqlite_file(path: Path, *, create: bool = True) -> bool:
+    """Check the path is a store we may open, and create it if missing; True if created.
+
+    Refused: a symbolic link (dangling or not: followed, it would put the store, or
+    read one, somewhere no one chose), a directory, and an empty existing file (any
+    other file that is not an SQLite database SQLite itself refuses).  A new store
+    appears whole: it is made under a random name beside `path`, 0600 whatever the
+    umask, given its SQLite header, then linked into place (never over a file someone
+    made meanwhile); every directory made for it is 0700.
+    """
+    if path.is_symlink():
+        raise StoreError(
+            f"{path} is a symbolic link; smbalance does not follow links to a store. "
+            f"Point --db at the file itself ({os.path.realpath(path)})"
+        )
     if path.is_dir():
         raise StoreError(
             f"{path} is a directory; give --db a file path such as {path / 'smbalance.db'}"
         )
     if path.exists():
+        require_sqlite_file(path)
         return False
     if not create:
         raise NoStore(path)
-    parent = path.parent
-    if not parent.exists():
-        try:
-            parent.mkdir(parents=True, mode=0o700 if private_dir else 0o777)
-        except OSError as exc:
-            raise StoreError(f"cannot create directory {parent}: {exc.strerror}") from None
+    from smbalance.files import private_dirs
+
     try:
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        os.close(fd)
-    except FileExistsError:
-        return False  # someone else created it a moment ago: fine
+        private_dirs(path.parent)
     except OSError as exc:
-        raise StoreError(f"cannot create store {path}: {exc.strerror}") from None
-    return True
+        raise StoreError(f"cannot create directory {path.parent}: {exc.strerror}") from None
+    try:
+        created = _create_sqlite_file(path)
+    except (OSError, sqlite3.Error) as exc:
+        raise StoreError(f"cannot create store {path}: {getattr(exc, 'strerror', exc)}") from None
+    if not created:  # someone else created it a moment ago: fine, if it is a database
+        prepare_sqlite_file(path, create=False)
+    return created
+
+
+def require_sqlite_file(path: Path) -> None:
+    """Refuse an empty existing file: SQLite would silently adopt it as a new database.
+
+    (A file with other content is refused by SQLite itself on the first query: "not an
+    SQLite database".)  Only `stat`, never an open and close of the file: closing any
+    descriptor of a file drops every POSIX lock this process holds on it, including
+    SQLite's, which can cost another process its WAL.
+    """
+    if path.stat().st_size == 0:
+        raise StoreError(
+            f"{path} is an empty file, not a smbalance store; remove it or point --db "
+            "at another file"
+        )
+
+
+def _create_sqlite_file(path: Path) -> bool:
+    """A new, valid, empty SQLite file at `path` (0600); False if `path` appeared first."""
+    import tempfile
+
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".new")
+    os.close(fd)
+    temporary = Path(name)
+    try:
+        conn = sqlite3.connect(temporary)
+        try:
+            # Writes the header (page 1) now; WAL is the mode the store runs in anyway.
+            conn.execute("PRAGMA journal_mode = WAL").fetchone()
+        finally:
+            conn.close()
+        try:
+            os.link(temporary, path)  # fails if anything, a symlink included, is there
+        except FileExistsError:
+            return False
+        return True
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def make_engine(url: URL) -> Engine:
@@ -218,11 +271,9 @@ def check_revision(revision: str | None, where: str) -> None:
 def backup_before_migration(path: Path, revision: str) -> Path:
     """Copy a SQLite store aside before migrating it, so no migration can lose data.
 
-    SQLite's online backup API, not a file copy: in WAL mode committed pages may still
-    sit in the ``-wal`` file, which a copy of the main file alone would miss.
+    An older copy of the same revision is replaced (see `copy_sqlite`).
     """
     backup = path.with_name(f"{path.name}.bak-{revision}")
-    backup.unlink(missing_ok=True)  # an older copy of the same revision: replace it
     try:
         copy_sqlite(path, backup)
     except (OSError, sqlite3.Error) as exc:

@@ -13,7 +13,6 @@ with `for_update` (see `StoreBase._lock_person`).
 
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
@@ -263,25 +262,26 @@ def enable_wal(connection: sqlite3.Connection) -> None:
 
 
 def copy_sqlite(source: Path, destination: Path) -> None:
-    """A consistent copy of a live SQLite file into a new 0600 file (removed on failure).
+    """A consistent copy of a live SQLite file, written as a new 0600 file that replaces
+    `destination` only when complete (`files.replacing`: a symlink there is replaced,
+    never followed).
 
     SQLite's online backup API, not a file copy: in WAL mode committed pages may still
     sit in the ``-wal`` file, which a copy of the main file alone would miss, and other
     processes may write while it runs.
     """
-    fd = os.open(destination, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    os.close(fd)
-    try:
+    from smbalance.files import PRIVATE, replacing
+
+    with replacing(destination, PRIVATE) as (_fd, temporary):
         src = sqlite3.connect(source, timeout=BUSY_TIMEOUT_MS / 1000)
-        dst = sqlite3.connect(destination)
         try:
-            src.backup(dst)
+            dst = sqlite3.connect(temporary)
+            try:
+                src.backup(dst)
+            finally:
+                dst.close()
         finally:
-            dst.close()
             src.close()
-    except BaseException:
-        destination.unlink(missing_ok=True)
-        raise
 
 
 # ---- failures as one sentence ----------------------------------------------------------
