@@ -235,3 +235,63 @@ def test_a_saved_html_report_runs_no_script_from_a_name(sqlite_cli, tmp_path: Pa
         assert element not in dom
     assert 'href="javascript:' not in dom
     assert "&lt;img src=x" in dom  # the name is there, as text
+
+
+# ---- CSV for spreadsheets (#14.4) --------------------------------------------------------
+
+
+FORMULA_NOTES = (
+    '=HYPERLINK("http://evil.example/x","click")',
+    "=cmd|' /C calc'!A0",
+    "+1+1",
+    "-2+3",
+    "@SUM(1+1)",
+    "\t=1+1",
+    "\r=1+1",
+    "plain, with a comma",
+    "line one\nline two",
+)
+
+
+def test_export_spreadsheet_neutralises_formulas_and_plain_csv_stays_exact(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path
+) -> None:
+    import csv
+    import io
+
+    for hour, note in enumerate(FORMULA_NOTES, start=8):
+        start, end = f"2026-11-25 {hour:02d}:00", f"2026-11-25 {hour:02d}:30"
+        logged = cli(
+            "log", "m", "-s", start, "-e", end, "--who", "al", "--note", note, "--tag", "-x"
+        )
+        assert logged.exit_code == 0, logged.output
+    sheet, plain = tmp_path / "sheet.csv", tmp_path / "plain.csv"
+    assert cli("export", "--spreadsheet", "-o", str(sheet)).exit_code == 0
+    assert cli("export", "-o", str(plain)).exit_code == 0
+
+    data = sheet.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")  # a UTF-8 BOM, so Excel reads UTF-8
+    text_ = data.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text_, newline="")))
+    assert rows[0] == ["uid", "id", "person", "category", "start", "end", "seconds", "note", "tags"]
+    notes = [row[7] for row in rows[1:]]
+    assert notes == [note if note[0] not in "=+-@\t\r" else "'" + note for note in FORMULA_NOTES]
+    assert {row[8] for row in rows[1:]} == {"'-x"}
+    for row in rows[1:]:  # no cell at all starts like a formula
+        assert not any(cell[:1] in ("=", "+", "-", "@", "\t", "\r") for cell in row), row
+    # CRLF line ends: every \n outside a quoted cell follows a \r.
+    outside = "".join(text_.split('"')[::2])
+    assert outside.count("\n") == outside.count("\r\n") == len(rows)
+
+    # Plain CSV: the exact notes, LF line ends, and an import round trip.
+    raw = plain.read_bytes()
+    assert not raw.startswith(b"\xef\xbb\xbf")
+    exact = list(csv.reader(io.StringIO(raw.decode("utf-8"), newline="")))
+    assert [row[7] for row in exact[1:]] == list(FORMULA_NOTES)
+    assert cli("import", str(plain)).stdout.startswith("Imported 0 entries")
+
+
+def test_spreadsheet_is_for_csv_only(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("export", "--spreadsheet", "--format", "json")
+    assert result.exit_code == 2
+    assert "--spreadsheet writes CSV" in result.stderr

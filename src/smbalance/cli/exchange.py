@@ -104,6 +104,13 @@ def export(
             show_default=False,
         ),
     ] = None,
+    spreadsheet: Annotated[
+        bool,
+        typer.Option(
+            "--spreadsheet",
+            help="CSV for Excel/LibreOffice: a BOM, CRLF, and no cell that runs as a formula.",
+        ),
+    ] = False,
 ) -> None:
     """Write entries for spreadsheets and scripts, oldest first.
 
@@ -117,9 +124,19 @@ def export(
       smbalance export --from mon --format ndjson | jq .seconds
       smbalance export --who alice --from 2026-11-01 --to 2026-11-30 -o nov.csv
       smbalance export --period 2026-Q4 --format json
+      smbalance export --spreadsheet -o for-excel.csv
+
+    Plain CSV is exact data for scripts and `import`. --spreadsheet is for opening in
+    a spreadsheet: a note such as =HYPERLINK(…) is written as text ('=HYPERLINK(…)),
+    never as a formula.
     """
     from smbalance.cli.context import notice, state
 
+    if spreadsheet and fmt != "csv":
+        raise typer.BadParameter(
+            f"--spreadsheet writes CSV; drop --format {fmt} or --spreadsheet",
+            param_hint="'--spreadsheet'",
+        )
     store = state().store()
     for name in who or []:
         store.require_person(name)
@@ -130,14 +147,15 @@ def export(
         start, end = span.start_utc, span.end_utc
     batches = store.export_batches(people=who or (), start_utc=start, end_utc=end)
     if output is None:
-        stream_to_stdout(batches, fmt)
+        stream_to_stdout(batches, fmt, spreadsheet=spreadsheet)
         return
-    count = _export_to_file(batches, fmt, output)
+    count = _export_to_file(batches, fmt, output, spreadsheet=spreadsheet)
     notice(f"Exported {plural(count, 'entry')} to {output}")
 
 
-def stream_to_stdout(batches, fmt: str) -> int:  # type: ignore[no-untyped-def]
-    """Write batches of entry rows to stdout in `fmt` (`export`, `entries`), as UTF-8.
+def stream_to_stdout(batches, fmt: str, *, spreadsheet: bool = False) -> int:  # type: ignore[no-untyped-def]
+    """Write batches of entry rows to stdout in `fmt` (`export`, `entries`), as UTF-8
+    (`spreadsheet`: the CSV for Excel and LibreOffice).
 
     A reader that goes away (`| head`) raises BrokenPipeError, which `SmbalanceGroup`
     turns into a quiet exit 0, the same for every command.
@@ -146,7 +164,7 @@ def stream_to_stdout(batches, fmt: str) -> int:  # type: ignore[no-untyped-def]
 
     out = _utf8_text(sys.stdout)
     try:
-        count = write_entries(batches, fmt, out)
+        count = write_entries(batches, fmt, out, spreadsheet=spreadsheet)
         out.flush()
     finally:
         if out is not sys.stdout:
@@ -163,7 +181,7 @@ def _utf8_text(stream: TextIO) -> TextIO:
     return io.TextIOWrapper(buffer, encoding="utf-8", newline="", write_through=False)
 
 
-def _export_to_file(batches, fmt: str, output: Path) -> int:  # type: ignore[no-untyped-def]
+def _export_to_file(batches, fmt: str, output: Path, *, spreadsheet: bool) -> int:  # type: ignore[no-untyped-def]
     from smbalance.errors import SmbalanceError
     from smbalance.exchange.writers import write_entries
     from smbalance.files import SHARED, write_atomically
@@ -171,7 +189,7 @@ def _export_to_file(batches, fmt: str, output: Path) -> int:  # type: ignore[no-
     try:
         # A random name beside `output`, renamed over it only once complete.
         with write_atomically(output, mode=SHARED, buffering=WRITE_BUFFER) as out:
-            count = write_entries(batches, fmt, out)
+            count = write_entries(batches, fmt, out, spreadsheet=spreadsheet)
     except OSError as exc:
         raise SmbalanceError(f"cannot write {output}: {exc.strerror or exc}") from None
     return count

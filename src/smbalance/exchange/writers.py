@@ -8,6 +8,7 @@ flat however many entries there are; the JSON array is opened, filled and closed
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
@@ -29,6 +30,34 @@ def write_csv(batches: Batches, out: TextIO) -> int:
         # The rows are already in column order with text instants: csv's C writer
         # takes them as they are, with no per-row Python work on our side.
         writer.writerows(batch)
+        count += len(batch)
+    return count
+
+
+# A cell a spreadsheet would read as a formula (or, for tab and CR, could turn into one
+# when pasted or re-split): OWASP's list, which Excel, LibreOffice and Sheets all honour.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value: Any) -> Any:
+    """A text cell that starts like a formula, prefixed with `'` so it stays text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def write_spreadsheet_csv(batches: Batches, out: TextIO) -> int:
+    """CSV for Excel and LibreOffice rather than for scripts: a UTF-8 byte order mark (so
+    Excel reads UTF-8), CRLF line ends, and no cell that could run as a formula (a note
+    like ``=HYPERLINK(…)`` or ``=cmd|' /C calc'!A0`` comes out as text).  Not for
+    `import`: the `'` it adds would become part of the note."""
+    out.write("\ufeff")
+    # Quotes every field holding \r or \n (both are in the line terminator).
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(ENTRY_FIELDS)
+    count = 0
+    for batch in batches:
+        writer.writerows([[spreadsheet_cell(value) for value in row] for row in batch])
         count += len(batch)
     return count
 
@@ -77,6 +106,9 @@ def write_json(batches: Batches, out: TextIO) -> int:
 WRITERS = {"csv": write_csv, "json": write_json, "ndjson": write_ndjson}
 
 
-def write_entries(batches: Batches, fmt: str, out: TextIO) -> int:
-    """Write the batches of rows to `out` in `fmt`; returns how many entries were written."""
+def write_entries(batches: Batches, fmt: str, out: TextIO, *, spreadsheet: bool = False) -> int:
+    """Write the batches of rows to `out` in `fmt` (`spreadsheet`: the CSV for Excel and
+    LibreOffice); returns how many entries were written."""
+    if spreadsheet:
+        return write_spreadsheet_csv(batches, out)
     return WRITERS[fmt](batches, out)
