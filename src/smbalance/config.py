@@ -161,12 +161,52 @@ def validate_value(key: str, value: Any) -> Any:
             str(value).encode("utf-8")
         except UnicodeEncodeError:  # bytes that are not UTF-8, smuggled in by the shell
             raise ValueError("db must be UTF-8 text; rename the file or its directory") from None
+        if "://" in str(value):
+            check_db_url(str(value))
         return str(value)
     if key == "max_entry_hours":
         return _max_entry_hours(value)
     if key in POLICY_KEYS:
         return _policy_value(key, value)
     raise ValueError(f"unknown setting {key!r}; known: {', '.join(KNOWN_KEYS)}")
+
+
+# SQLAlchemy's own URL pattern (sqlalchemy.engine.url._parse_url), so the parts judged
+# here are the parts it would use; stdlib only, so no driver is loaded to refuse a typo.
+_URL = re.compile(
+    r"""
+    (?P<name>[\w+]+)://
+    (?:(?P<username>[^:/]*)(?::(?P<password>[^@]*))?@)?
+    (?:(?:\[(?P<ipv6host>[^/?]+)\]|(?P<ipv4host>[^/:?]+))?(?::(?P<port>[^/?]*))?)?
+    (?:/(?P<database>[^?]*))?
+    (?:\?(?P<query>.*))?
+    """,
+    re.X | re.S,
+)
+URL_EXAMPLE = "e.g. postgresql+psycopg://user@localhost:5432/smbalance or sqlite:///path/to/s.db"
+
+
+def check_db_url(text: str) -> None:
+    """Judge a database URL's syntax: ValueError names the bad part (never the password)."""
+    match = _URL.fullmatch(text)
+    if match is None:
+        scheme = text.partition("://")[0]
+        raise ValueError(f"{scheme!r} is not a database URL scheme; {URL_EXAMPLE}")
+    host, port = match["ipv4host"], match["port"]
+    if host is not None and host.startswith("["):
+        written = host + ("" if port is None else f":{port}")
+        raise ValueError(
+            f"the IPv6 host {written!r} in the URL has no closing ']'; write it as "
+            "postgresql+psycopg://user@[::1]:5432/smbalance"
+        )
+    if (
+        port is not None
+        and port != ""
+        and not (re.fullmatch(r"[0-9]{1,5}", port) and 0 < int(port) < 65536)
+    ):
+        raise ValueError(
+            f"the port {port!r} in the URL is not a number from 1 to 65535; {URL_EXAMPLE}"
+        )
 
 
 def _max_entry_hours(value: Any) -> float | int:

@@ -180,6 +180,17 @@ def parse_timezone(value: str) -> str:
         raise typer.BadParameter(str(exc)) from None
 
 
+def parse_db(value: str) -> str:
+    """A malformed database URL (a port that is not a number, an unclosed IPv6 bracket)
+    is a usage error (exit 2) naming the bad part, before any driver is loaded."""
+    from smbalance.config import validate_value
+
+    try:
+        return validate_value("db", value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
 def _version(value: bool) -> None:
     if value:
         print(f"smbalance {__version__}")
@@ -195,6 +206,7 @@ def root(
             "--db",
             envvar="SMBALANCE_DB",
             metavar="PATH|URL",
+            parser=parse_db,
             show_envvar=True,
             help="The store: a SQLite file or an SQLAlchemy URL (postgresql+psycopg://…).",
         ),
