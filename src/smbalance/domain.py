@@ -20,6 +20,11 @@ FIRST_EPOCH = -30_610_224_000  # 1000-01-01T00:00:00Z
 LAST_EPOCH = 253_370_764_800  # 9999-01-01T00:00:00Z
 YEAR_RANGE = "use a time from the year 1000 to 9998"
 
+# The longest note (or any other text field) smbalance takes, from `--note` or from any
+# import file: a note is a sentence or a paragraph, and a cap keeps a hostile file from
+# filling memory or every listing.
+MAX_NOTE = 10_000
+
 NAME_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
 TAG_RE = re.compile(r"[A-Za-z0-9_.:-]+")
 
@@ -95,6 +100,13 @@ def parse_group_prefix(text: str) -> str:
             f"{text[:40]!r} is not a group role prefix; use lower-case letters, digits and "
             "'_', starting with a letter (e.g. smbalance, sales_team)"
         )
+    return text
+
+
+def check_note(text: str, what: str = "the note") -> str:
+    """`text` if it is at most `MAX_NOTE` characters long, else ValueError."""
+    if len(text) > MAX_NOTE:
+        raise ValueError(f"{what} is {len(text):,} characters; keep it under {MAX_NOTE:,}")
     return text
 
 

@@ -107,6 +107,12 @@ class SmbalanceGroup(TyperGroup):
             # `seq 1000000 | head` does); stdout goes to /dev/null so the exit flush is quiet.
             _silence_stdout()
             raise typer.Exit(0) from None
+        except MemoryError:
+            # The store is unchanged (the transaction, if any, rolled back); say so plainly.
+            raise fail(
+                "out of memory (the machine, or `ulimit -v`, allows too little for this "
+                "command); nothing was changed. For a large import, split the file"
+            ) from None
         except UnicodeEncodeError as exc:
             raise fail(
                 f"the output's encoding ({exc.encoding}) cannot write "

@@ -295,16 +295,7 @@ Who = Annotated[
 WhoMany = Annotated[list[str] | None, who_option("Only these people (repeatable).")]
 # A note is a reminder, not a document: a cap keeps a pasted file or a runaway script
 # from bloating every listing and export (import files hit the CSV field limit, 128 KiB).
-MAX_NOTE = 10_000
-
-
-def _note(text: str) -> str:
-    if len(text) > MAX_NOTE:
-        raise ValueError(f"the note is {len(text):,} characters; keep it under {MAX_NOTE:,}")
-    return text
-
-
-parse_note = checked(_note)
+parse_note = checked(domain.check_note)
 Note = Annotated[
     str | None,
     typer.Option(

@@ -17,19 +17,21 @@ import re
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from operator import attrgetter
-from typing import Any, BinaryIO, NoReturn
+from typing import Any, BinaryIO, NoReturn, TextIO
 
 from smbalance.domain import (
     CATEGORIES,
     FIRST_EPOCH,
     LAST_EPOCH,
+    MAX_NOTE,
     NAME_RE,
     TAG_RE,
     YEAR_RANGE,
+    check_note,
     parse_category,
     plural,
 )
@@ -202,9 +204,9 @@ def read_stream(
         return _read_csv(text, instant)
     if fmt == "ndjson":
         return _read_ndjson(text, instant)
-    items = _load_json_array(text.read(), fmt)
+    items = JsonArray(text, fmt)
     if fmt == "json":
-        fmt = _which_json(items)
+        fmt = _which_json(items.first())
     if fmt == "watson":
         return _read_watson(items)
     if fmt == "timewarrior":
@@ -212,28 +214,160 @@ def read_stream(
     return _read_objects(enumerate(items, start=1), Problems(unit="entry"), "json", instant)
 
 
-def _load_json_array(text: str, fmt: str) -> list[Any]:
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ReadError(
-            f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
-            + (" (is the file truncated?)" if exc.pos >= len(text.rstrip()) else "")
-        ) from None
-    except RecursionError:
-        raise ReadError("the JSON is nested too deeply to be an import file") from None
-    if not isinstance(value, list):
+JSON_CHUNK = 1 << 18  # characters read at a time
+JSON_ITEM_LIMIT = 1 << 20  # characters in one array item: an entry is well under 1 KiB
+_JSON_SPACE = re.compile(r"[ \t\r\n]*")
+
+
+class JsonArray:
+    """The items of a JSON array, parsed one at a time as the text is read.
+
+    `json.loads` of a whole file holds the text and every item at once: a 200 MB array
+    of ``{}`` took 5 GB.  Here memory stays within a chunk plus one item, and an item
+    over `JSON_ITEM_LIMIT` characters (a note of megabytes) ends the read with a
+    `ReadError` instead of being loaded.  Errors say the line and column in the file,
+    like `json.loads`."""
+
+    def __init__(self, text: TextIO, fmt: str) -> None:
+        self._text, self._fmt = text, fmt
+        self._buf, self._pos, self._eof = "", 0, False
+        self._lines, self._column = 0, 0  # newlines and the current line's length, dropped
+        self._peeked: list[Any] = []
+        self._items = self._parse()
+
+    def first(self) -> Any:
+        """The first item (None for an empty array), without consuming it."""
+        if not self._peeked:
+            self._peeked.append(next(self._items, None))
+        return self._peeked[0]
+
+    def __iter__(self) -> Iterator[Any]:
+        if self._peeked:
+            first = self._peeked.pop()
+            if first is None:
+                return
+            yield first
+        yield from self._items
+
+    # -- reading ----------------------------------------------------------------------
+
+    def _more(self) -> bool:
+        """Read another chunk, dropping what is parsed; False at the end of the file."""
+        if self._eof:
+            return False
+        done = self._buf[: self._pos]
+        newline = done.rfind("\n")
+        if newline >= 0:
+            self._lines += done.count("\n")
+            self._column = len(done) - newline - 1
+        else:
+            self._column += len(done)
+        chunk = self._text.read(JSON_CHUNK)
+        self._buf, self._pos = self._buf[self._pos :] + chunk, 0
+        self._eof = not chunk
+        return bool(chunk)
+
+    def _skip_space(self) -> str:
+        """The next character that is not whitespace ('' at the end of the file)."""
+        while True:
+            buf = self._buf
+            pos = self._pos = _JSON_SPACE.match(buf, self._pos).end()  # type: ignore[union-attr]
+            if pos < len(buf):
+                return buf[pos]
+            if not self._more():
+                return ""
+
+    def _where(self, pos: int) -> str:
+        before = self._buf[:pos]
+        newline = before.rfind("\n")
+        line = self._lines + before.count("\n") + 1
+        column = pos - newline if newline >= 0 else self._column + pos + 1
+        return f"line {line}, column {column}"
+
+    def _invalid(self, pos: int, message: str) -> ReadError:
+        truncated = self._eof and not self._buf[pos:].strip()
+        return ReadError(
+            f"not valid JSON at {self._where(pos)}: {message}"
+            + (" (is the file truncated?)" if truncated else "")
+        )
+
+    def _parse(self) -> Iterator[Any]:
+        first = self._skip_space()
+        if first != "[":
+            self._not_an_array(first)
+        self._pos += 1
+        decode = json.JSONDecoder().raw_decode
+        index = 0
+        if self._skip_space() == "]":
+            self._pos += 1
+        else:
+            while True:
+                self._skip_space()
+                item, end = self._decode(decode, index)
+                self._pos = end
+                yield item
+                index += 1
+                after = self._skip_space()
+                if after == ",":
+                    self._pos += 1
+                    continue
+                if after == "]":
+                    self._pos += 1
+                    break
+                raise self._invalid(self._pos, "Expecting ',' delimiter")
+        if self._skip_space():
+            raise self._invalid(self._pos, "Extra data")
+
+    def _decode(self, decode: Callable[[str, int], tuple[Any, int]], index: int) -> tuple[Any, int]:
+        """The item at the current position, reading more of the file while it may be
+        cut off by the end of the buffer."""
+        while True:
+            try:
+                item, end = decode(self._buf, self._pos)
+            except json.JSONDecodeError as exc:
+                if self._eof or self._inside(exc):
+                    raise self._invalid(exc.pos, exc.msg) from None
+                self._grow(index)
+                continue
+            except RecursionError:
+                raise ReadError("the JSON is nested too deeply to be an import file") from None
+            if end == len(self._buf) and not self._eof:
+                self._grow(index)  # `12` may be the start of `123`: decode it whole
+                continue
+            return item, end
+
+    def _inside(self, exc: json.JSONDecodeError) -> bool:
+        """True for a mistake well inside the buffer: more text would not mend it.  (An
+        unterminated string says where it starts, so it can always be cut off.)"""
+        return exc.pos < len(self._buf) - 1 and not exc.msg.startswith("Unterminated")
+
+    def _grow(self, index: int) -> None:
+        """Read more for the item being decoded, unless it is already too long."""
+        if len(self._buf) - self._pos > JSON_ITEM_LIMIT:
+            raise ReadError(
+                f"index {index}: the entry is over {JSON_ITEM_LIMIT:,} characters long "
+                f"(a note holds at most {MAX_NOTE:,}); is this an export of smbalance, "
+                "Watson or Timewarrior?"
+            )
+        self._more()
+
+    def _not_an_array(self, first: str) -> NoReturn:
+        """The document is not an array: say what it is (valid or not) and stop."""
+        if not first:
+            raise ReadError("the file holds no JSON value")
+        kinds = {"{": "dict", '"': "str", "t": "bool", "f": "bool", "n": "null"}
+        kind = kinds.get(first, "int" if first in "-0123456789" else None)
+        if kind is None:
+            raise self._invalid(self._pos, "Expecting value")
         what = {"watson": "a Watson frames list", "timewarrior": "a `timew export` array"}
         raise ReadError(
-            f"expected a JSON array of entries ({what.get(fmt, 'as `smbalance export -f json`')}"
-            f" writes), found a JSON {type(value).__name__ if value is not None else 'null'}"
+            "expected a JSON array of entries "
+            f"({what.get(self._fmt, 'as `smbalance export -f json`')} writes), found a JSON {kind}"
         )
-    return value
 
 
-def _which_json(items: list[Any]) -> str:
+def _which_json(first: Any) -> str:
     """Our JSON, a Watson frames list or `timew export` output, by the first item."""
-    first = items[0] if items else None
     if isinstance(first, list):
         return "watson"
     if isinstance(first, dict) and "category" not in first and "person" not in first:
@@ -302,6 +436,8 @@ def _uid(value: Any) -> str | None:
 def _tags(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, str):
+        check_note(value, "tags")
     tags = value.split() if isinstance(value, str) else value
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         raise ValueError("tags must be a list of strings or a space-separated string")
@@ -312,18 +448,19 @@ def _tags(value: Any) -> str:
 
 
 def _text(value: Any, what: str) -> str:
+    """A text field, at most `MAX_NOTE` characters (the one cap on text in every reader)."""
     if value is None:
         return ""
     if not isinstance(value, str):
         raise ValueError(f"{what} must be text, not {json.dumps(value)[:40]}")
-    return value
+    return check_note(value, what)
 
 
-def _note(value: Any) -> str:
-    note = _text(value, "note")
+def _note(value: Any, what: str = "note") -> str:
+    note = _text(value, what)
     if "\x00" in note:
         # A NUL could not be typed with `log --note`, and would make a CSV export binary.
-        raise ValueError("note contains a NUL character")
+        raise ValueError(f"{what} contains a NUL character")
     return note
 
 
@@ -471,6 +608,8 @@ def _csv_fast_path(header: list[str]) -> Callable[[int, list[str]], ImportRow] |
         seconds, note = fields[seconds_at], fields[note_at]
         if end <= start or (seconds and int(seconds) != end - start) or "\x00" in note:
             raise _Unusual
+        if len(note) > MAX_NOTE or len(fields[tags_at]) > MAX_NOTE:
+            raise _Unusual
         if start < FIRST_EPOCH or end > LAST_EPOCH:
             raise _Unusual
         uid = fields[uid_at] or None
@@ -509,13 +648,18 @@ def _check_header(header: list[str]) -> None:
         raise ReadError(f"line 1: {'; '.join(parts)}; {expected}")
 
 
-def _read_ndjson(text: Iterable[str], instant: InstantParser = OFFSET_ONLY) -> ReadResult:
+def _read_ndjson(text: TextIO, instant: InstantParser = OFFSET_ONLY) -> ReadResult:
     problems = Problems(unit="line")
 
     def objects() -> Iterable[tuple[int, Any]]:
-        # Iterating the stream splits on line ends only, not on U+2028 and friends,
-        # which JSON strings may hold unescaped.
-        for number, line in enumerate(text, start=1):
+        for number, line in enumerate(_bounded_lines(text), start=1):
+            if line is None:
+                problems.add(
+                    number,
+                    f"the line is over {JSON_ITEM_LIMIT:,} characters long "
+                    f"(a note holds at most {MAX_NOTE:,})",
+                )
+                continue
             if not line.strip():
                 continue
             try:
@@ -526,6 +670,19 @@ def _read_ndjson(text: Iterable[str], instant: InstantParser = OFFSET_ONLY) -> R
                 problems.add(number, "JSON nested too deeply")
 
     return _read_objects(objects(), problems, "ndjson", instant)
+
+
+def _bounded_lines(text: TextIO) -> Iterator[str | None]:
+    """The lines of `text`, each at most `JSON_ITEM_LIMIT` characters; a longer line is
+    skipped without being held (None in its place).  Lines end at line ends only, not
+    at U+2028 and friends, which JSON strings may hold unescaped."""
+    while line := text.readline(JSON_ITEM_LIMIT):
+        if len(line) < JSON_ITEM_LIMIT or line.endswith(("\n", "\r")):
+            yield line
+            continue
+        while (rest := text.readline(JSON_ITEM_LIMIT)) and not rest.endswith(("\n", "\r")):
+            pass
+        yield None
 
 
 def _read_objects(
@@ -568,6 +725,7 @@ def _foreign_tags(raw: Any) -> list[str]:
         return []
     if not isinstance(raw, list) or not all(isinstance(t, str) for t in raw):
         raise ValueError("tags must be a list of strings")
+    check_note(" ".join(raw), "tags")
     return [tag for tag in (clean_tag(t) for t in raw) if tag]
 
 
@@ -602,6 +760,7 @@ def _watson_row(pos: int, frame: list[Any]) -> ImportRow:
     project = frame[2]
     if not isinstance(project, str) or not project.strip():
         raise ValueError("project is missing")
+    check_note(project, "project")
     frame_id = frame[3] if len(frame) > 3 else None
     try:
         uid = str(uuid.UUID(frame_id)) if isinstance(frame_id, str) else None
@@ -666,7 +825,7 @@ def _read_timewarrior(items: list[Any]) -> ReadResult:
                 raise ValueError("end is not after start")
             _check_range(start, end)
             tags = _foreign_tags(item.get("tags"))
-            note = _text(item.get("annotation"), "annotation")
+            note = _note(item.get("annotation"), "annotation")
         except ValueError as exc:
             problems.add(pos, str(exc))
             continue
