@@ -162,6 +162,9 @@ def build_report(
     no team warning is raised.
     """
     start, end = period.start_utc, period.end_utc
+    # The period and the trend's weeks before it: damage there is one clean error.
+    weeks_back = max(trend_weeks, policy.trend_weeks) + 1
+    store.require_sound(min(start, end - weeks_back * 7 * 86_400), end)
     seats = {p.name: p for p in store.people()}
     running = store.timers(people)
     timers = running if running_until is not None else []

@@ -145,6 +145,7 @@ def export(
     else:
         span, _ = period.resolve(who or ())
         start, end = span.start_utc, span.end_utc
+    store.require_sound(start, end)  # a hand-damaged store: one clean error, not garbage
     batches = store.export_batches(people=who or (), start_utc=start, end_utc=end)
     if output is None:
         stream_to_stdout(batches, fmt, spreadsheet=spreadsheet)

@@ -437,6 +437,7 @@ def entries(
     for name in who or []:
         store.require_person(name)
     span, _ = period.resolve(who or ())
+    store.require_sound(span.start_utc, span.end_utc)  # damage: one clean error
     listing = {
         "people": who or (),
         "category": category,

@@ -9,11 +9,11 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from smbalance.domain import NAME_RE
 from smbalance.errors import SmbalanceError, StoreError
-from smbalance.store.base import StoreBase
+from smbalance.store.base import StoreBase, longest_entry, overlapping
 from smbalance.store.sql import copy_sqlite
 
 if TYPE_CHECKING:
@@ -75,6 +75,76 @@ MESSAGES = {
 }
 
 
+# What a hand edit can put where SQLite's type affinity lets it (PostgreSQL's column
+# types refuse it): text or a blob in a number column, a blob in a text column (a number
+# written to a text column is stored as text).
+TYPE_DAMAGE = {
+    "entry": (
+        "id",
+        "start_utc, end_utc or seconds is not a whole number",
+        "typeof(start_utc) <> 'integer' OR typeof(end_utc) <> 'integer' "
+        "OR typeof(seconds) <> 'integer'",
+        "note or tags holds binary data (a blob)",
+        "typeof(note) = 'blob' OR typeof(tags) = 'blob' OR typeof(category) = 'blob' "
+        "OR typeof(uid) = 'blob'",
+    ),
+    "timer": (
+        "person_id",
+        "start_utc is not a whole number",
+        "typeof(start_utc) <> 'integer'",
+        "note or tags holds binary data (a blob)",
+        "typeof(note) = 'blob' OR typeof(tags) = 'blob'",
+    ),
+    "person": (
+        "id",
+        "commission or target is not a whole number",
+        "typeof(commission) <> 'integer' OR typeof(target) NOT IN ('integer', 'null')",
+        "name or role holds binary data (a blob)",
+        "typeof(name) = 'blob' OR typeof(role) = 'blob'",
+    ),
+}
+WHO = {"entry": "entry {0}", "timer": "the timer of person id {0}", "person": "person id {0}"}
+
+# Every index the migrations create (tests/test_store_safety.py checks the list against a
+# new store): without them queries still work, only slowly, so `db check` says so.
+INDEXES = (
+    "ix_change_actor",
+    "ix_change_row_change",
+    "ix_entry_change",
+    "ix_entry_person_start",
+    "ix_entry_seconds",
+    "ix_entry_start",
+    "ux_person_login",
+)
+
+
+def _type_damage(conn: Conn) -> list[str]:
+    """One line per row whose values have the wrong type (SQLite only)."""
+    problems = []
+    for table, (key, *checks) in TYPE_DAMAGE.items():
+        for what, condition in zip(checks[::2], checks[1::2], strict=True):
+            for (value,) in conn.rows(f"SELECT {key} FROM {table} WHERE {condition} ORDER BY 1"):
+                problems.append(f"{WHO[table].format(value)}: {what} (type damage)")
+    return problems
+
+
+def index_names(conn: Conn) -> set[str]:
+    if conn.dialect == "sqlite":
+        rows = conn.rows("SELECT name FROM sqlite_master WHERE type = 'index'")
+    else:
+        rows = conn.rows("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()")
+    return {name for (name,) in rows}
+
+
+def _missing_indexes(conn: Conn) -> list[str]:
+    return [
+        f"index {name} is missing (queries still work, slowly; docs/reliability.md says "
+        "how to recreate it)"
+        for name in INDEXES
+        if name not in index_names(conn)
+    ]
+
+
 def _bad_names(conn: Conn) -> list[str]:
     """Names that break the rule `people add` enforces (a hand edit, another program):
     the regular expression is Python's, so it runs here rather than in SQL."""
@@ -98,11 +168,13 @@ class MaintenanceMixin(StoreBase):
                     problems.append(
                         f"foreign key: row {row[1]} of {row[0]} points at a missing {row[2]}"
                     )
+                problems.extend(_type_damage(conn))
             now = {"now": self.clock()}
             for code, query in INVARIANTS.items():
                 for row in conn.rows(query, now if ":now" in query else {}):
                     problems.append(MESSAGES[code].format(*row))
             problems.extend(_bad_names(conn))
+            problems.extend(_missing_indexes(conn))
         return problems
 
     def close_discarding_if_new(self) -> bool:
@@ -125,6 +197,23 @@ class MaintenanceMixin(StoreBase):
         for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
             leftover.unlink(missing_ok=True)
         return True
+
+    def require_sound(self, start: int | None = None, end: int | None = None) -> None:
+        """Refuse to read a store that a hand edit damaged where [start, end) is read.
+
+        Listings, reports and exports would otherwise show garbage, count an entry that
+        ends before it starts as negative time, or fail deep inside.  Cheap: index probes
+        for instants and durations that are not numbers or not positive, then one pass
+        over the entries of the period (which the command reads anyway).
+        """
+        with self._read() as conn:
+            found = _damaged(conn, start, end)
+        if found is not None:
+            entry_id, what = found
+            raise StoreError(
+                f"{self.where} is damaged: entry {entry_id} {what}; run `smbalance db "
+                "check` to list every problem, then fix or remove what it names"
+            )
 
     def backup(self, destination: Path) -> Path:
         """A consistent copy of the store as a new SQLite file, taken with SQLite's online
@@ -188,3 +277,41 @@ class MaintenanceMixin(StoreBase):
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot write backup {destination}: {exc}") from None
         return destination
+
+
+def _damaged(conn: Conn, start: int | None, end: int | None) -> tuple[Any, str] | None:
+    """The first damaged entry where [start, end) is read, and what is wrong with it."""
+    sqlite = conn.dialect == "sqlite"
+    probes = []
+    if sqlite:  # text and blobs sort after every number: one index probe each
+        probes += [
+            (
+                "SELECT id FROM entry WHERE start_utc >= '' LIMIT 1",
+                "has a start that is not a number",
+            ),
+            (
+                "SELECT id FROM entry WHERE seconds >= '' LIMIT 1",
+                "has a duration that is not a number",
+            ),
+        ]
+    probes.append(("SELECT id FROM entry WHERE seconds <= 0 LIMIT 1", "ends before it starts"))
+    for query, what in probes:
+        row = conn.first(query)
+        if row is not None:
+            return row[0], what
+    params: dict[str, Any] = {}
+    period = overlapping(start, end, longest_entry(conn), params)
+    damage, why = "entry.end_utc <= entry.start_utc", "'ends before it starts'"
+    if sqlite:
+        damage += (
+            " OR typeof(entry.end_utc) <> 'integer' OR typeof(entry.note) <> 'text'"
+            " OR typeof(entry.tags) <> 'text' OR typeof(entry.category) <> 'text'"
+        )
+        why = (
+            "CASE WHEN typeof(entry.end_utc) <> 'integer' THEN 'has an end that is not a number'"
+            " WHEN typeof(entry.note) = 'blob' OR typeof(entry.tags) = 'blob'"
+            " OR typeof(entry.category) = 'blob' THEN 'holds binary data (a blob)'"
+            " ELSE 'ends before it starts' END"
+        )
+    row = conn.first(f"SELECT id, {why} FROM entry WHERE {period} AND ({damage}) LIMIT 1", params)
+    return None if row is None else (row[0], row[1])
