@@ -226,28 +226,25 @@ class JsonArray:
     of ``{}`` took 5 GB.  Here memory stays within a chunk plus one item, and an item
     over `JSON_ITEM_LIMIT` characters (a note of megabytes) ends the read with a
     `ReadError` instead of being loaded.  Errors say the line and column in the file,
-    like `json.loads`."""
+    like `json.loads`.
+
+    Each iteration reads the file again from its start (the text must be seekable, as
+    `read_stream`'s is), so a reader may go over the items twice without holding them.
+    """
 
     def __init__(self, text: TextIO, fmt: str) -> None:
         self._text, self._fmt = text, fmt
-        self._buf, self._pos, self._eof = "", 0, False
-        self._lines, self._column = 0, 0  # newlines and the current line's length, dropped
-        self._peeked: list[Any] = []
-        self._items = self._parse()
+        self._start = text.tell()
 
     def first(self) -> Any:
-        """The first item (None for an empty array), without consuming it."""
-        if not self._peeked:
-            self._peeked.append(next(self._items, None))
-        return self._peeked[0]
+        """The first item (None for an empty array)."""
+        return next(iter(self), None)
 
     def __iter__(self) -> Iterator[Any]:
-        if self._peeked:
-            first = self._peeked.pop()
-            if first is None:
-                return
-            yield first
-        yield from self._items
+        self._text.seek(self._start)
+        self._buf, self._pos, self._eof = "", 0, False
+        self._lines, self._column = 0, 0  # newlines and the current line's length, dropped
+        return self._parse()
 
     # -- reading ----------------------------------------------------------------------
 
@@ -345,7 +342,7 @@ class JsonArray:
         """Read more for the item being decoded, unless it is already too long."""
         if len(self._buf) - self._pos > JSON_ITEM_LIMIT:
             raise ReadError(
-                f"index {index}: the entry is over {JSON_ITEM_LIMIT:,} characters long "
+                f"entry {index + 1} is over {JSON_ITEM_LIMIT:,} characters long "
                 f"(a note holds at most {MAX_NOTE:,}); is this an export of smbalance, "
                 "Watson or Timewarrior?"
             )
