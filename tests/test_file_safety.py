@@ -52,6 +52,7 @@ def hidden(directory: Path) -> list[str]:
 
 
 def seed(cli) -> None:  # type: ignore[no-untyped-def]
+    cli.people("alice")
     assert cli("log sales 1h --who alice --note =1+1").exit_code == 0
 
 
@@ -141,7 +142,7 @@ def test_a_new_store_and_its_directories_are_private_under_umask_0(
 
     store = tmp_path / "made" / "for" / "db" / "s.db"
     result = CliRunner().invoke(
-        app, ["--db", str(store), "log", "sales", "1h", "--who", "al"], catch_exceptions=False
+        app, ["--db", str(store), "log", "sales", "1h"], catch_exceptions=False
     )
     assert result.exit_code == 0, result.stderr
     for directory in (store.parent, store.parent.parent, store.parent.parent.parent):
@@ -152,7 +153,7 @@ def test_a_new_store_and_its_directories_are_private_under_umask_0(
     assert CliRunner().invoke(app, ["--db", str(store), "db", "backup", str(backup)]).exit_code == 0
     assert mode(backup) == 0o600
     # The default store's parents (~/.local/share/smbalance and up) too.
-    assert CliRunner().invoke(app, ["log", "sales", "1h", "--who", "al"]).exit_code == 0
+    assert CliRunner().invoke(app, ["log", "sales", "1h"]).exit_code == 0
     data = Path(os.environ["XDG_DATA_HOME"])
     for directory in (data / "smbalance", data, data.parent):
         assert mode(directory) == 0o700, directory
@@ -177,7 +178,7 @@ def test_a_store_path_that_is_a_link_or_an_empty_file_is_refused(
     else:
         path.touch()
     before = elsewhere.read_bytes() if elsewhere.exists() else None
-    for argv in (["log", "sales", "1h", "--who", "al"], ["report"]):
+    for argv in (["log", "sales", "1h"], ["report"]):
         result = CliRunner().invoke(app, ["--db", str(path), *argv], catch_exceptions=False)
         assert result.exit_code == 1, (argv, result.stdout)
         (line,) = result.stderr.splitlines()

@@ -259,6 +259,7 @@ def test_export_spreadsheet_neutralises_formulas_and_plain_csv_stays_exact(  # t
     import csv
     import io
 
+    cli.people("al")
     for hour, note in enumerate(FORMULA_NOTES, start=8):
         start, end = f"2026-11-25 {hour:02d}:00", f"2026-11-25 {hour:02d}:30"
         logged = cli(

@@ -89,6 +89,7 @@ READERS = (
 
 
 def seed_week(cli) -> None:  # type: ignore[no-untyped-def]
+    cli.people("al")
     for day in ("2026-11-23", "2026-11-24"):
         logged = cli("log", "sales", "1h", "--start", f"{day} 09:00", "--who", "al", "--tag", "q4")
         assert logged.exit_code == 0, logged.stderr
