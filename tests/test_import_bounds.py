@@ -79,9 +79,8 @@ def test_streamed_json_reads_like_json_loads() -> None:
             with pytest.raises(readers.ReadError, match=re.escape(message)):
                 read(text.encode(), "json")
         assert [r.pos for r in read(b"[12345]", "json").rows] == []  # a number: a problem
-        assert read(b"[12345]", "json").problems.kept == [
-            "entry 1: expected an object with start, end, category…, not a int"
-        ]
+        (problem,) = read(b"[12345]", "json").problems.kept
+        assert problem.startswith("entry 1") and "expected an object" in problem
     finally:
         readers.JSON_CHUNK = old
 
