@@ -181,8 +181,11 @@ def build_report(
     }
     judged = now is not None and max_entry_seconds is not None
     late = {t.person for t in running if judged and now - t.start_utc > max_entry_seconds}  # type: ignore[operator]
-    # Everyone a warning names has a row (a warning a table or CSV cannot show is lost).
-    names = sorted(set(sums) | set(people) | set(absent) | late)
+    # Judged: everyone with time, everyone --who names, and those a data warning is
+    # about.  Shown (SPEC: `people`): only the first two; a silent person or a forgotten
+    # timer is told in the warnings, never as a row of zeros that scripts would count.
+    shown = set(sums) | set(people)
+    names = sorted(shown | set(absent) | late)
     splits = []
     for name in names:
         seat, (sales, marketing) = seats[name], sums.get(name, (0, 0))
@@ -228,6 +231,7 @@ def build_report(
         now=now,
         max_entry_seconds=max_entry_seconds,
     )
+    splits = [s for s in splits if s.person in shown]
     trend = weeks[len(weeks) - trend_weeks :] if trend_weeks else []
     breakdown = []
     if by == "day":
