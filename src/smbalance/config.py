@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from smbalance.domain import PolicyConfig
 from smbalance.errors import ConfigError
@@ -259,8 +259,7 @@ DEFAULT = "default"
 FLAGS = {"timezone": ("--tz", "SMBALANCE_TZ"), "db": ("--db", "SMBALANCE_DB")}
 
 
-@dataclass(frozen=True)
-class InForce:
+class InForce(NamedTuple):  # not a dataclass: ~1 ms less on every command's start-up
     """One setting as it is in force: its value and where that comes from.
 
     `origin` is a flag (`--tz`), an environment variable (`SMBALANCE_TZ`), `FROM_FILE`
