@@ -55,18 +55,7 @@ class AggregateMixin(StoreBase):
     def splits(self, start: int | None, end: int | None, people: Sequence[str] = ()) -> list[Split]:
         """Per person with time in [start, end): clipped sales and marketing seconds."""
         with self._read() as conn:
-            longest = longest_entry(conn)
-            start, end = _unclipped_if_all(conn, start, end)
-            params: dict[str, Any] = {}
-            seconds = clipped_seconds(start, end, params)
-            where = overlapping(start, end, longest, params)
-            if people:
-                where += f" AND person.name IN {in_list('person', people, params)}"
-            rows = conn.rows(
-                f"SELECT person.name, entry.category, SUM({seconds}) FROM entry {BY_PERSON}"
-                f" WHERE {where} GROUP BY person.name, entry.category",
-                params,
-            )
+            rows = _clipped_sums(conn, start, end, people, group="")
         totals: dict[str, dict[str, int]] = {}
         for name, category, total in rows:
             totals.setdefault(name, {})[category] = int(total)
@@ -168,19 +157,7 @@ class AggregateMixin(StoreBase):
         and each combination's sums are then added to each of its tags, exactly.
         """
         with self._read() as conn:
-            longest = longest_entry(conn)
-            start, end = _unclipped_if_all(conn, start, end)
-            params: dict[str, Any] = {}
-            seconds = clipped_seconds(start, end, params)
-            where = overlapping(start, end, longest, params)
-            if people:
-                where += f" AND person.name IN {in_list('person', people, params)}"
-            rows = conn.rows(
-                f"SELECT person.name, entry.tags, entry.category, SUM({seconds})"
-                f" FROM entry {BY_PERSON} WHERE {where}"
-                " GROUP BY person.name, entry.tags, entry.category",
-                params,
-            )
+            rows = _clipped_sums(conn, start, end, people, group="entry.tags, ")
         totals: dict[str | None, dict[str, list[int]]] = {}
         for name, tags, category, total in rows:
             # dict.fromkeys: a tag written twice in one (imported) entry still counts once.
@@ -196,6 +173,24 @@ class AggregateMixin(StoreBase):
         """The first start and the last end of all entries (of `people`), or None."""
         with self._read() as conn:
             return _time_span(conn, people)
+
+
+def _clipped_sums(
+    conn: Conn, start: int | None, end: int | None, people: Sequence[str], *, group: str
+) -> list[tuple]:
+    """(name, *group columns, category, seconds) rows: time in [start, end) clipped to it,
+    summed per person, `group` (SQL columns, each followed by ", ") and category."""
+    start, end = _unclipped_if_all(conn, start, end)
+    params: dict[str, Any] = {}
+    seconds = clipped_seconds(start, end, params)
+    where = overlapping(start, end, longest_entry(conn), params)
+    if people:
+        where += f" AND person.name IN {in_list('person', people, params)}"
+    return conn.rows(
+        f"SELECT person.name, {group}entry.category, SUM({seconds}) FROM entry {BY_PERSON}"
+        f" WHERE {where} GROUP BY person.name, {group}entry.category",
+        params,
+    )
 
 
 def _unclipped_if_all(

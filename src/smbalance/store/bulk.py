@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from smbalance.domain import plural
 from smbalance.errors import ImportFailed
 from smbalance.store.base import ChangeContext, StoreBase, longest_entry, overlapping
-from smbalance.store.sql import Conn, in_list
+from smbalance.store.sql import COLUMNS, Conn, in_list
 from smbalance.timeparse import iso_z
 
 if TYPE_CHECKING:
@@ -29,19 +29,9 @@ LOOKUP_BATCH = 500  # values per IN (…) probe: well under every driver's param
 IMPORT_CACHE_KIB = 64 << 10  # SQLite page cache while importing (see _write_import)
 DEFAULT_CACHE_PAGES = -2000  # SQLite's default, 2,000 KiB, restored afterwards
 SHOWN_OVERLAPS = 10
-IMPORT_COLUMNS = (
-    "uid",
-    "person_id",
-    "category",
-    "start_utc",
-    "end_utc",
-    "seconds",
-    "note",
-    "tags",
-    "created_utc",
-    "updated_utc",
-    "change_id",
-)
+# Every column an imported entry gets: the journal's list of them, less the id the
+# database hands out.
+IMPORT_COLUMNS = tuple(column for column in COLUMNS["entry"] if column != "id")
 
 Progress = Callable[[int], None]
 
