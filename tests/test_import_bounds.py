@@ -187,3 +187,16 @@ def _iso(epoch: int) -> str:
     from datetime import UTC, datetime
 
     return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_a_c_extension_that_cannot_be_mapped_is_out_of_memory_not_a_bug() -> None:
+    # Under `ulimit -v`, a lazily imported extension (sqlite3 on the lean path) can be the
+    # allocation that fails; CI saw exactly this message once.
+    from smbalance.cli.app import _short_of_memory
+
+    mapped = ImportError(
+        "/usr/lib/python3.11/lib-dynload/_sqlite3.so: failed to map segment from shared object"
+    )
+    assert _short_of_memory(mapped)
+    assert not _short_of_memory(ImportError("No module named 'tomli_w'"))
+    assert not _short_of_memory(ValueError("failed to map segment"))

@@ -83,6 +83,21 @@ def _silence_stdout() -> None:
         pass
 
 
+OUT_OF_MEMORY = (
+    "out of memory (the machine, or `ulimit -v`, allows too little for this "
+    "command); nothing was changed. For a large import, split the file"
+)
+
+
+def _short_of_memory(exc: Exception) -> bool:
+    """Short of memory, a lazily imported C extension fails to load ("failed to map
+    segment from shared object"): that is running out of memory, not a bug."""
+    text = str(exc).lower()
+    return isinstance(exc, ImportError) and (
+        "failed to map segment" in text or "cannot allocate memory" in text
+    )
+
+
 class SmbalanceGroup(TyperGroup):
     """Translates core errors in one place, and groups commands in `--help`."""
 
@@ -109,10 +124,7 @@ class SmbalanceGroup(TyperGroup):
             raise typer.Exit(0) from None
         except MemoryError:
             # The store is unchanged (the transaction, if any, rolled back); say so plainly.
-            raise fail(
-                "out of memory (the machine, or `ulimit -v`, allows too little for this "
-                "command); nothing was changed. For a large import, split the file"
-            ) from None
+            raise fail(OUT_OF_MEMORY) from None
         except UnicodeEncodeError as exc:
             raise fail(
                 f"the output's encoding ({exc.encoding}) cannot write "
@@ -120,6 +132,8 @@ class SmbalanceGroup(TyperGroup):
                 "(or use a UTF-8 locale) and run the command again"
             ) from None
         except Exception as exc:
+            if _short_of_memory(exc):
+                raise fail(OUT_OF_MEMORY) from None
             if os.environ.get("SMBALANCE_DEBUG") or type(exc).__module__.startswith("typer."):
                 raise
             raise fail(
