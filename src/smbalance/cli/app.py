@@ -18,6 +18,7 @@ from typer.core import TyperGroup
 from smbalance import __version__
 from smbalance.cli.context import AppState, notice, set_state, state
 from smbalance.errors import SmbalanceError
+from smbalance.visible import visible  # loaded up front: `fail` must work when memory is short
 
 # Sections of `smbalance --help`, in order; a command not listed goes under "Other".
 SECTIONS = {
@@ -67,8 +68,6 @@ def fail(message: str, code: int = 1, details: Sequence[str] = ()) -> typer.Exit
     """Print the one-line error and return the Exit to raise.  Whatever the message
     quotes (a path, a name, a note) cannot break the line or send control sequences.
     `details` (an import's problems) follow it, indented, one a line."""
-    from smbalance.visible import visible
-
     print(f"Error: {visible(message)}", file=sys.stderr)
     for detail in details:
         print(f"  {visible(detail)}", file=sys.stderr)
