@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 FORMATS = ("table", "json", "csv", "markdown", "html")
 BREAKDOWNS = ("day", "tag")  # smbalance.report.BREAKDOWNS, without importing the report
 # What `--save FILE` writes, by the file's suffix.
-SAVE_SUFFIXES = (".svg", ".html", ".md")
+SAVE_FORMATS = {".svg": "svg", ".html": "html", ".md": "markdown"}
 CHECK_FAILED = 3  # spec: `--check` exits 3 when any warning fires
 
 
@@ -98,7 +98,7 @@ def report(
     """
     saves = list(dict.fromkeys(save or []))
     for path in saves:
-        if path.suffix.lower() not in SAVE_SUFFIXES:
+        if path.suffix.lower() not in SAVE_FORMATS:
             raise typer.BadParameter(
                 f"{path} must end in .svg, .html or .md (e.g. report.html)",
                 param_hint="'--save'",
@@ -143,8 +143,7 @@ def show_report(result: Report, fmt: str, saves: Sequence[Path] = ()) -> None:
     from smbalance.files import SHARED, write_atomically
 
     for path in saves:
-        kind = {".svg": "svg", ".html": "html", ".md": "markdown"}[path.suffix.lower()]
-        text = rendered(result, kind)
+        text = rendered(result, SAVE_FORMATS[path.suffix.lower()])
         try:
             # Through a new file and a rename: a symlink planted at `path` is replaced,
             # never written through, and a reader never sees half a report.
