@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from smbalance.errors import ConfigError
+from smbalance.visible import visible
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -147,8 +148,6 @@ class AppState:
 
     def succeeded(self) -> None:
         """Say what was kept back until the command had worked."""
-        from smbalance.visible import visible
-
         self._succeeded = True
         waiting, self._on_success = self._on_success, []
         for message in waiting:
@@ -173,8 +172,6 @@ def notice(message: str) -> None:
 
     Commands give notices once their change is made, so what was kept back for success
     (where a new store is) comes first, in the order things happened."""
-    from smbalance.visible import visible
-
     if _state is not None:
         _state.succeeded()
     print(visible(message), file=sys.stderr)
