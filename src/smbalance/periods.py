@@ -26,7 +26,9 @@ from typing import TYPE_CHECKING
 from smbalance.timeparse import (
     WEEKDAYS,
     ParseError,
+    day_bounds,
     from_epoch,
+    local_date,
     parse_week_start,
     start_of_day,
     to_epoch,
@@ -108,13 +110,15 @@ def _pendulum():  # type: ignore[no-untyped-def]
     return pendulum
 
 
-def _local_date(instant: dt.datetime | int, tz: str) -> pendulum.Date:
-    """The local calendar date (a pendulum ``Date``) that holds ``instant`` in ``tz``."""
-    pdl = _pendulum()
+def _epoch(instant: dt.datetime | int) -> int:
     if isinstance(instant, dt.datetime) and instant.tzinfo is None:
         raise ValueError("instants must be timezone-aware")
-    epoch = instant if isinstance(instant, int) else to_epoch(instant)
-    return pdl.from_timestamp(epoch, tz=tz).date()
+    return instant if isinstance(instant, int) else to_epoch(instant)
+
+
+def _local_date(instant: dt.datetime | int, tz: str) -> pendulum.Date:
+    """The local calendar date (a pendulum ``Date``) that holds ``instant`` in ``tz``."""
+    return _pendulum().from_timestamp(_epoch(instant), tz=tz).date()
 
 
 def _span(first: dt.date, after: dt.date, tz: str) -> Period:
@@ -141,8 +145,7 @@ def _unit(day: pendulum.Date, unit: str, back: int, tz: str) -> Period:
 
 def day_of(instant: dt.datetime | int, tz: str) -> Period:
     """The local day that holds ``instant`` (23, 24 or 25 hours around DST)."""
-    day = _local_date(instant, tz)
-    return _span(day, day.add(days=1), tz)
+    return Period(*day_bounds(_epoch(instant), tz), tz)
 
 
 def week_of(instant: dt.datetime | int, tz: str, week_start: int = 0) -> Period:
@@ -198,7 +201,7 @@ def weeks_ending(instant: dt.datetime | int, n: int, tz: str, week_start: int = 
 
 def day_label(period: Period) -> str:
     """The local date a period starts on, ``2026-11-27`` (a day's name)."""
-    return _local_date(period.start_utc, period.tz).to_date_string()
+    return local_date(period.start_utc, period.tz).isoformat()
 
 
 def week_label(period: Period, week_start: int = 0) -> str:
