@@ -69,7 +69,6 @@ def _coercion_without_pydantic() -> None:
     """
     import types
     import typing
-    from dataclasses import dataclass
 
     from typer import _coercion, core
 
