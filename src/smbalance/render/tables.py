@@ -224,6 +224,7 @@ def timers_table(timers: Sequence[TimerRecord], now: int, fmt: Fmt) -> None:
 def split_table(rows: Sequence[DaySplit], title: str) -> None:
     """Per-person sales/marketing seconds and share (status's "today"), in plain text."""
     from smbalance.render import plain
+    from smbalance.render.text import pct
 
     if not rows:
         print(f"{title}: nothing logged yet.")
@@ -241,7 +242,7 @@ def split_table(rows: Sequence[DaySplit], title: str) -> None:
             format_duration(row.sales_seconds),
             format_duration(row.marketing_seconds),
             format_duration(row.total_seconds),
-            "–" if row.marketing_share is None else f"{row.marketing_share:.1f}%",
+            pct(row.marketing_share),
         ]
         for row in rows
     ]
