@@ -53,3 +53,8 @@ def md_text(value: str) -> str:
     from smbalance.visible import visible
 
     return "".join(f"\\{c}" if c in MARKDOWN_SPECIAL else c for c in visible(value))
+
+
+def md_row(cells: list[str]) -> str:
+    """A Markdown table row of cells already written as Markdown (see `md_text`)."""
+    return "| " + " | ".join(cells) + " |"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from smbalance.render import md_text, shown
+from smbalance.render import md_row, md_text, shown
 from smbalance.render.text import pct
 from smbalance.timeparse import format_duration
 
@@ -113,15 +113,11 @@ def breakdown_markdown(report: Report) -> list[str]:
     if report.by in CAPTIONS:
         lines += [f"{CAPTIONS[report.by].capitalize()}.", ""]
     lines += [
-        _row([report.by, "person", "sales", "marketing", "total", "share"]),
-        _row(["---", "---", "---:", "---:", "---:", "---:"]),
+        md_row([report.by, "person", "sales", "marketing", "total", "share"]),
+        md_row(["---", "---", "---:", "---:", "---:", "---:"]),
     ]
     lines += [
-        _row([md_text(row.key), md_text(row.person), *_numbers(row).values()])
+        md_row([md_text(row.key), md_text(row.person), *_numbers(row).values()])
         for row in report.breakdown
     ]
     return [*lines, ""]
-
-
-def _row(cells: list[str]) -> str:
-    return "| " + " | ".join(cells) + " |"

@@ -10,7 +10,7 @@ import re
 from typing import TYPE_CHECKING
 
 from smbalance.policy import PersonSplit
-from smbalance.render import md_text, shown
+from smbalance.render import md_row, md_text, shown
 from smbalance.render.breakdown import breakdown_markdown, breakdown_table
 from smbalance.render.text import pct as _pct
 from smbalance.render.text import period_text
@@ -419,10 +419,6 @@ def report_svg(report: Report, width: int = SVG_WIDTH) -> str:
 # ---- Markdown -----------------------------------------------------------------------------
 
 
-def _md_row(cells: list[str]) -> str:
-    return "| " + " | ".join(cells) + " |"
-
-
 def report_markdown(report: Report) -> str:
     """The report as Markdown: headings, two tables and a warning list (for email)."""
     lines = [
@@ -437,16 +433,16 @@ def report_markdown(report: Report) -> str:
         lines += ["No entries in this period.", ""]
     if report.people:
         lines += [
-            _md_row(
+            md_row(
                 ["person", "role", "commission", "sales", "marketing", "total", "share", "target"]
             ),
-            _md_row(["---", "---", "---:", "---:", "---:", "---:", "---:", "---:"]),
+            md_row(["---", "---", "---:", "---:", "---:", "---:", "---:", "---:"]),
         ]
         for split in report.people:
             lines.append(_md_person(split, report.flag(split)))
         team = report.team
         lines.append(
-            _md_row(
+            md_row(
                 [
                     f"**{report.scope}**",
                     "",
@@ -465,12 +461,12 @@ def report_markdown(report: Report) -> str:
         lines += [
             "## Team marketing share by week",
             "",
-            _md_row(["week", "sales", "marketing", "share"]),
-            _md_row(["---", "---:", "---:", "---:"]),
+            md_row(["week", "sales", "marketing", "share"]),
+            md_row(["---", "---:", "---:", "---:"]),
         ]
         for week in report.trend:
             lines.append(
-                _md_row(
+                md_row(
                     [
                         week.week,
                         format_duration(week.sales_seconds),
@@ -490,7 +486,7 @@ def report_markdown(report: Report) -> str:
 
 def _md_person(split: PersonSplit, flag: str | None) -> str:
     target = target_shown(split)
-    return _md_row(
+    return md_row(
         [
             md_text(split.person) + (" **!**" if flag == "person" else ""),
             md_text(split.role),
