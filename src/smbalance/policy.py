@@ -94,6 +94,14 @@ def _as_tense(when: str | Tense) -> Tense:
     return when if isinstance(when, Tense) else Tense(when)
 
 
+def _more_marketing(who: str, needed: int, target: str, tense: Tense) -> str:
+    """The remedy of a share below `target`, for a person or "the team"."""
+    amount, when = format_duration(needed), tense.when
+    if tense.over:
+        return f"{who} needed {amount} more marketing {when} to reach {target}"
+    return f"{amount} more marketing {when} brings {who} back to {target}"
+
+
 def _restore(split: PersonSplit, tense: Tense) -> str:
     needed = marketing_needed(split.sales_seconds, split.marketing_seconds, split.target)
     name, target, when = split.person, _pct(split.target), tense.when
@@ -101,10 +109,7 @@ def _restore(split: PersonSplit, tense: Tense) -> str:
         if tense.over:
             return f"only no selling at all {when} would have met {name}'s {target}"
         return f"only handing over all selling restores {name}'s {target}"
-    amount = format_duration(needed)
-    if tense.over:
-        return f"{name} needed {amount} more marketing {when} to reach {target}"
-    return f"{amount} more marketing {when} brings {name} back to {target}"
+    return _more_marketing(name, needed, target, tense)
 
 
 def personal_warning(
@@ -186,13 +191,8 @@ def team_warning(
     floor = _pct(policy.floor)
     if needed is None:
         restore = "only marketing restores it"
-    elif tense.over:
-        amount = format_duration(needed)
-        restore = f"the team needed {amount} more marketing {tense.when} to reach {floor}"
     else:
-        restore = (
-            f"{format_duration(needed)} more marketing {tense.when} brings the team back to {floor}"
-        )
+        restore = _more_marketing("the team", needed, floor, tense)
     return BalanceWarning(
         "team-below-floor",
         None,
