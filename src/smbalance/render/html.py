@@ -12,8 +12,8 @@ from html import escape
 
 from smbalance import __version__
 from smbalance.policy import PersonSplit
-from smbalance.render.text import pct, period_text, target_text
-from smbalance.report import Report, target_shown
+from smbalance.render.text import pct, period_text, target_cell, target_text
+from smbalance.report import Report
 from smbalance.timeparse import format_duration
 from smbalance.visible import visible
 
@@ -174,7 +174,6 @@ def _share_cell(value: float | None, flagged: bool) -> str:
 
 
 def _person_row(split: PersonSplit, flag: str | None) -> str:
-    target = target_shown(split)
     mark = '<span class="flag" title="a warning below">!</span>'
     sales = _e(format_duration(split.sales_seconds))
     return (
@@ -186,7 +185,7 @@ def _person_row(split: PersonSplit, flag: str | None) -> str:
         + f"<td>{_e(format_duration(split.marketing_seconds))}</td>"
         f"<td>{_e(format_duration(split.total_seconds))}</td>"
         f"{_share_cell(split.marketing_share, flag == 'mktg%')}"
-        f"<td>{'–' if target is None else _e(target_text(target))}</td>"
+        f"<td>{_e(target_cell(split))}</td>"
         f'<td class="split">{split_svg(split)}</td>'
         "</tr>"
     )

@@ -13,9 +13,9 @@ from smbalance.policy import PersonSplit
 from smbalance.render import md_row, md_text, shown
 from smbalance.render.breakdown import breakdown_markdown, breakdown_table
 from smbalance.render.text import pct as _pct
-from smbalance.render.text import period_text
+from smbalance.render.text import period_text, target_cell
 from smbalance.render.text import target_text as _target
-from smbalance.report import Report, target_shown
+from smbalance.report import Report
 from smbalance.timeparse import format_duration
 from smbalance.visible import visible
 
@@ -105,7 +105,7 @@ def _people_rows(report: Report, *, abbreviated: bool) -> list[list[Text]]:
 
     rows = []
     for split in report.people:
-        flag, target = report.flag(split), target_shown(split)
+        flag = report.flag(split)
         name = shown(split.person)
         if flag == "person":
             name.append("!", style="bold red")
@@ -118,7 +118,7 @@ def _people_rows(report: Report, *, abbreviated: bool) -> list[list[Text]]:
                 Text(format_duration(split.marketing_seconds)),
                 Text(format_duration(split.total_seconds)),
                 cell(_pct(split.marketing_share), flag == "mktg%"),
-                Text("–" if target is None else _target(target)),
+                Text(target_cell(split)),
             ]
         )
     return rows
@@ -485,7 +485,6 @@ def report_markdown(report: Report) -> str:
 
 
 def _md_person(split: PersonSplit, flag: str | None) -> str:
-    target = target_shown(split)
     return md_row(
         [
             md_text(split.person) + (" **!**" if flag == "person" else ""),
@@ -495,6 +494,6 @@ def _md_person(split: PersonSplit, flag: str | None) -> str:
             format_duration(split.marketing_seconds),
             format_duration(split.total_seconds),
             _pct(split.marketing_share) + (" **!**" if flag == "mktg%" else ""),
-            "–" if target is None else _target(target),
+            target_cell(split),
         ]
     )

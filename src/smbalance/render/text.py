@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from smbalance.policy import PersonSplit
     from smbalance.report import Report
 
 
@@ -17,6 +18,14 @@ def pct(value: float | None) -> str:
 def target_text(value: float) -> str:
     """A target or floor: `25%`."""
     return f"{value:g}%"
+
+
+def target_cell(split: PersonSplit) -> str:
+    """A person's target column: `25%`, or `–` where none is shown (`target_shown`)."""
+    from smbalance.report import target_shown
+
+    target = target_shown(split)
+    return "–" if target is None else target_text(target)
 
 
 def period_text(report: Report) -> str:
