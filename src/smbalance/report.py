@@ -435,5 +435,5 @@ def breakdown_csv(report: Report) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([report.by or "key", *BREAKDOWN_FIELDS[1:]])
     for row in report.breakdown:
-        writer.writerow([row.key, row.person, row.sales_seconds, row.marketing_seconds])
+        writer.writerow(breakdown_dict(row).values())
     return out.getvalue()
