@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -231,6 +229,10 @@ class MaintenanceMixin(StoreBase):
     def _snapshot(self, destination: Path) -> Iterator[Path]:
         """Every row of one consistent (REPEATABLE READ) snapshot of a PostgreSQL store,
         in a new SQLite store in a private temporary directory, removed afterwards."""
+        # Only here (a PostgreSQL backup): `log`/`start`/`stop`/`status` load this module.
+        import shutil
+        import tempfile
+
         from smbalance.store import open_store
 
         parent = destination.expanduser().parent
