@@ -23,6 +23,7 @@ from smbalance.store.sql import (
     KNOWN_REVISIONS,
     SCHEMA_HEAD,
     copy_sqlite,
+    set_pragmas,
     translate,
 )
 from smbalance.store.sql import enable_wal as enable_sqlite_wal
@@ -209,11 +210,7 @@ def _sqlite_engine(url: URL) -> Engine:
     def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
         # We issue BEGIN ourselves (below) so that writers can take the lock up front.
         dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA synchronous = NORMAL")
-        cursor.close()
+        set_pragmas(dbapi_connection)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]

@@ -194,9 +194,7 @@ class SqliteDatabase:
             uri=self.uri,
             check_same_thread=False,
         )
-        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        connection.execute("PRAGMA foreign_keys = ON")
-        connection.execute("PRAGMA synchronous = NORMAL")
+        set_pragmas(connection)
         for hook in self.on_connect:
             hook(connection)
         return connection
@@ -253,6 +251,13 @@ def current_sqlite(path: str) -> SqliteDatabase | None:
         return None
     database.adopt(connection)
     return database
+
+
+def set_pragmas(connection: sqlite3.Connection) -> None:
+    """What every connection to a store runs first, through sqlite3 or SQLAlchemy alike."""
+    connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    connection.execute("PRAGMA foreign_keys = ON")
+    connection.execute("PRAGMA synchronous = NORMAL")
 
 
 def enable_wal(connection: sqlite3.Connection) -> None:
