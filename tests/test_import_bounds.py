@@ -192,11 +192,14 @@ def _iso(epoch: int) -> str:
 def test_a_c_extension_that_cannot_be_mapped_is_out_of_memory_not_a_bug() -> None:
     # Under `ulimit -v`, a lazily imported extension (sqlite3 on the lean path) can be the
     # allocation that fails; CI saw exactly this message once.
-    from smbalance.cli.app import _short_of_memory
+    from smbalance.cli.outcome import _short_of_memory
 
     mapped = ImportError(
         "/usr/lib/python3.11/lib-dynload/_sqlite3.so: failed to map segment from shared object"
     )
     assert _short_of_memory(mapped)
+    # ... or the import system cannot list the package's directory (seen in CI too).
+    assert _short_of_memory(OSError(12, "Cannot allocate memory", "/usr/lib/python3.11/sqlite3"))
+    assert not _short_of_memory(OSError(2, "No such file or directory", "x.db"))
     assert not _short_of_memory(ImportError("No module named 'tomli_w'"))
     assert not _short_of_memory(ValueError("failed to map segment"))

@@ -52,7 +52,7 @@ def test_completion_gets_the_full_app(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_each_command_is_registered_by_the_module_the_lean_path_imports() -> None:
     """`app_for` imports only COMMAND_MODULES[name]: the map must match the full app."""
-    from smbalance.cli.app import COMMAND_MODULES
+    from smbalance.cli import COMMAND_MODULES
 
     registered = {
         info.name or info.callback.__name__: info.callback.__module__

@@ -16,9 +16,13 @@ from typer._click.exceptions import NoSuchOption
 from typer.core import TyperGroup
 
 from smbalance import __version__
+from smbalance.cli import COMMAND_MODULES
 from smbalance.cli.context import AppState, notice, set_state, state
+from smbalance.cli.lean import command_name
+from smbalance.cli.outcome import error_line, exit_code
+from smbalance.cli.parameters import ROOT
+from smbalance.cli.params import typer_param
 from smbalance.errors import SmbalanceError
-from smbalance.visible import visible  # loaded up front: `fail` must work when memory is short
 
 # Sections of `smbalance --help`, in order; a command not listed goes under "Other".
 SECTIONS = {
@@ -65,36 +69,9 @@ def _suggest_our_word(exc: Any) -> None:
 
 
 def fail(message: str, code: int = 1, details: Sequence[str] = ()) -> typer.Exit:
-    """Print the one-line error and return the Exit to raise.  Whatever the message
-    quotes (a path, a name, a note) cannot break the line or send control sequences.
-    `details` (an import's problems) follow it, indented, one a line."""
-    print(f"Error: {visible(message)}", file=sys.stderr)
-    for detail in details:
-        print(f"  {visible(detail)}", file=sys.stderr)
+    """Print the one-line error (`outcome.error_line`) and return the Exit to raise."""
+    error_line(message, details)
     return typer.Exit(code)
-
-
-def _silence_stdout() -> None:
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):  # no real file descriptor (e.g. captured in tests)
-        pass
-
-
-OUT_OF_MEMORY = (
-    "out of memory (the machine, or `ulimit -v`, allows too little for this "
-    "command); nothing was changed. For a large import, split the file"
-)
-
-
-def _short_of_memory(exc: Exception) -> bool:
-    """Short of memory, a lazily imported C extension fails to load ("failed to map
-    segment from shared object"): that is running out of memory, not a bug."""
-    text = str(exc).lower()
-    return isinstance(exc, ImportError) and (
-        "failed to map segment" in text or "cannot allocate memory" in text
-    )
 
 
 class SmbalanceGroup(TyperGroup):
@@ -104,8 +81,6 @@ class SmbalanceGroup(TyperGroup):
         try:
             result = super().invoke(ctx)
             sys.stdout.flush()  # a reader gone early is a BrokenPipeError here, not at exit
-        except SmbalanceError as exc:
-            raise fail(exc.message, exc.exit_code, getattr(exc, "details", ())) from None
         except typer.Exit as exc:
             if exc.exit_code == 0:
                 state().succeeded()
@@ -115,30 +90,13 @@ class SmbalanceGroup(TyperGroup):
         except NoSuchOption as exc:
             _suggest_our_word(exc)
             raise
-        except BrokenPipeError:
-            # The reader went away (`smbalance entries | head`, `export | head`): it took
-            # what it wanted, so this is success, quietly, for every command (exit 0, as
-            # `seq 1000000 | head` does); stdout goes to /dev/null so the exit flush is quiet.
-            _silence_stdout()
-            raise typer.Exit(0) from None
-        except MemoryError:
-            # The store is unchanged (the transaction, if any, rolled back); say so plainly.
-            raise fail(OUT_OF_MEMORY) from None
-        except UnicodeEncodeError as exc:
-            raise fail(
-                f"the output's encoding ({exc.encoding}) cannot write "
-                f"U+{ord(exc.object[exc.start]):04X}; set PYTHONIOENCODING=utf-8 "
-                "(or use a UTF-8 locale) and run the command again"
-            ) from None
         except Exception as exc:
-            if _short_of_memory(exc):
-                raise fail(OUT_OF_MEMORY) from None
-            if os.environ.get("SMBALANCE_DEBUG") or type(exc).__module__.startswith("typer."):
+            if type(exc).__module__.startswith("typer."):  # Click's own: usage errors
                 raise
-            raise fail(
-                f"unexpected {type(exc).__name__}: {exc}. This is a bug; please report it "
-                "(set SMBALANCE_DEBUG=1 to see the traceback)"
-            ) from None
+            code = exit_code(exc)
+            if code is None:
+                raise
+            raise typer.Exit(code) from None
         else:
             state().succeeded()
             return result
@@ -189,27 +147,6 @@ Examples:
 )
 
 
-def parse_timezone(value: str) -> str:
-    """An unknown zone is a usage error (exit 2), like any bad value on the command line."""
-    from smbalance.config import check_timezone
-
-    try:
-        return check_timezone(value)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from None
-
-
-def parse_db(value: str) -> str:
-    """A malformed database URL (a port that is not a number, an unclosed IPv6 bracket)
-    is a usage error (exit 2) naming the bad part, before any driver is loaded."""
-    from smbalance.config import validate_value
-
-    try:
-        return validate_value("db", value)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from None
-
-
 def _version(value: bool) -> None:
     if value:
         print(f"smbalance {__version__}")
@@ -219,38 +156,9 @@ def _version(value: bool) -> None:
 @_root.callback()
 def root(
     ctx: typer.Context,
-    db: Annotated[
-        str | None,
-        typer.Option(
-            "--db",
-            envvar="SMBALANCE_DB",
-            metavar="PATH|URL",
-            parser=parse_db,
-            show_envvar=True,
-            help="The store: a SQLite file or an SQLAlchemy URL (postgresql+psycopg://…).",
-        ),
-    ] = None,
-    config: Annotated[
-        str | None,
-        typer.Option(
-            "--config",
-            envvar="SMBALANCE_CONFIG",
-            metavar="PATH",
-            show_envvar=True,
-            help="The config file (default: your config dir/config.toml).",
-        ),
-    ] = None,
-    tz: Annotated[
-        str | None,
-        typer.Option(
-            "--tz",
-            envvar="SMBALANCE_TZ",
-            metavar="ZONE",
-            parser=parse_timezone,
-            show_envvar=True,
-            help="Time zone for reading and showing times, e.g. Europe/London.",
-        ),
-    ] = None,
+    db: Annotated[str | None, typer_param(ROOT["db"])] = None,
+    config: Annotated[str | None, typer_param(ROOT["config"])] = None,
+    tz: Annotated[str | None, typer_param(ROOT["tz"])] = None,
     version: Annotated[
         bool,
         typer.Option(
@@ -292,21 +200,17 @@ def _orientation() -> None:
     )
 
 
-# The module that registers each command (or group), so a run of one command imports
-# only its module: `log` need not import export, import, report, team … (tests/
-# test_lean_app.py checks this against the full app).
-COMMAND_MODULES = {
-    **dict.fromkeys(SECTIONS["Tracking"], "tracking"),
-    "people": "people",
-    "team": "team",
-    "report": "report",
-    "demo": "demo",
-    "export": "exchange",
-    "import": "exchange",
-    "config": "config_cmd",
-    "db": "db",
-}
-_MODULE_ORDER = ("tracking", "people", "team", "report", "demo", "exchange", "config_cmd", "db")
+_MODULE_ORDER = (
+    "tracking",
+    "history",
+    "people",
+    "team",
+    "report",
+    "demo",
+    "exchange",
+    "config_cmd",
+    "db",
+)
 _registered = False
 
 
@@ -326,10 +230,6 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(name)
 
 
-# Root options that take a value: `--db X` is skipped when looking for the command name.
-_VALUED_ROOT_OPTIONS = ("--db", "--config", "--tz")
-
-
 def app_for(args: list[str]) -> typer.Typer:
     """`app` with only the command `args` invoke, when that is plain to see.
 
@@ -342,7 +242,7 @@ def app_for(args: list[str]) -> typer.Typer:
     """
     from typer.main import get_command_name
 
-    name = None if os.environ.get("_SMBALANCE_COMPLETE") else _command_name(args)
+    name = None if os.environ.get("_SMBALANCE_COMPLETE") else command_name(args)
     if name is None:
         return _full_app()
     if name in COMMAND_MODULES and not _registered:
@@ -363,21 +263,6 @@ def app_for(args: list[str]) -> typer.Typer:
     lean.registered_commands = commands
     lean.registered_groups = groups
     return lean
-
-
-def _command_name(args: list[str]) -> str | None:
-    position = 0
-    while position < len(args):
-        arg = args[position]
-        if arg in _VALUED_ROOT_OPTIONS:
-            position += 2
-        elif arg.startswith(tuple(f"{option}=" for option in _VALUED_ROOT_OPTIONS)):
-            position += 1
-        elif arg.startswith("-"):
-            return None  # --help, --version, or something the full app should judge
-        else:
-            return arg
-    return None
 
 
 __all__ = ["app_for", "fail", "notice"]  # and `app`, the whole app (module __getattr__)

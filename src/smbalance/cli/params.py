@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import typing
 from collections.abc import Callable, Sequence
 from contextlib import closing
 from dataclasses import dataclass
@@ -16,26 +17,19 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from smbalance import domain
+from smbalance.cli import parameters
 from smbalance.cli.context import state
+from smbalance.cli.parameters import (  # noqa: F401 (shared with the Typer modules)
+    CategoryText,
+    IdText,
+    NameText,
+    Param,
+    UsageError,
+    shown_as,
+)
 
 if TYPE_CHECKING:
     from smbalance.periods import Period
-
-
-def shown_as(label: str) -> type:
-    """A marker type whose name Typer prints after an argument in `--help`.
-
-    Typer 0.29 shows an argument's Python type there (``DURATION <int>``), which
-    invites `log sales 90`; these make it show what a person types instead
-    (``DURATION <90m|1h30m|1:30>``).  The parsers still decide what is accepted, so an
-    argument of such a type needs a ``parser`` (``str`` will do).
-    """
-    return type(label, (str,), {})
-
-
-CategoryText = shown_as("sales|marketing")
-NameText = shown_as("name")
-IdText = shown_as("id")
 
 
 def _list_shown_as_repeats() -> None:
@@ -131,26 +125,9 @@ def checked(parse: Callable[[str], Any]) -> Callable[[str], Any]:
     return parser
 
 
-def _duration(text: str) -> int:
-    from smbalance.timeparse import parse_duration
-
-    return parse_duration(text)
-
-
-def _when(text: str, *, end_of_day: bool = False) -> int:
-    from smbalance.timeparse import parse_when, to_epoch
-
-    app = state()
-    return to_epoch(parse_when(text, tz=app.timezone, now=app.now, end_of_day=end_of_day))
-
-
-def _when_end(text: str) -> int:
-    return _when(text, end_of_day=True)
-
-
-parse_duration = checked(_duration)
-parse_when = checked(_when)
-parse_when_end = checked(_when_end)
+parse_duration = checked(parameters.duration)
+parse_when = checked(parameters.when)
+parse_when_end = checked(parameters.when_end)
 parse_category = checked(domain.parse_category)
 parse_entry_id = checked(domain.parse_entry_id)
 parse_role = checked(domain.parse_role)
@@ -234,44 +211,70 @@ def _people_names() -> list[str]:
         return [name for (name,) in db.execute("SELECT name FROM person ORDER BY name")]
 
 
-# ---- option and argument declarations ----------------------------------------------
-# Declared once so every command shows the same help and gets the same checks.
+# ---- Typer's parameters from the shared declarations (cli/parameters.py) -------------
 
-Category = Annotated[
-    CategoryText,
-    typer.Argument(
-        metavar="CATEGORY",
-        parser=parse_category,
-        autocompletion=complete_category,
-        help="sales or marketing (any case, a prefix: s, m, or mktg).",
-        show_default=False,
-    ),
-]
-CategoryOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--category",
-        "-c",
-        metavar="CATEGORY",
-        parser=parse_category,
-        autocompletion=complete_category,
-        help="sales or marketing.",
-        show_default=False,
-    ),
-]
+
+def _completer(complete: str | tuple[str, ...]) -> Callable[..., list[str]]:
+    if isinstance(complete, tuple):
+        return lambda incomplete: [c for c in complete if c.startswith(incomplete)]
+    return {"person": complete_person, "category": complete_category, "role": complete_role}[
+        complete
+    ]
+
+
+def typer_param(param: Param) -> Any:
+    """The `typer.Option` (or `typer.Argument`) a `Param` declares."""
+    settings = dict(param.extra)
+    if param.parse is not None:
+        settings["parser"] = checked(param.parse)
+    if param.complete is not None:
+        settings["autocompletion"] = _completer(param.complete)
+    if param.decls:
+        return typer.Option(*param.decls, **settings)
+    return typer.Argument(**settings)
+
+
+def typer_command(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Typer's view of a command whose signature carries `Param`s (cli/tracking.py):
+    each becomes Typer's Option or Argument, and a `UsageError` the command raises
+    becomes Click's usage error for the option it names (exit 2, with the usage line)."""
+    hints = typing.get_type_hints(command, include_extras=True)
+    signature = inspect.signature(command)
+    params = [
+        p.replace(annotation=_typer_annotation(hints[p.name]))
+        for p in signature.parameters.values()
+    ]
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except UsageError as exc:
+            raise typer.BadParameter(exc.message, param_hint=exc.hint) from None
+
+    del wrapper.__wrapped__  # Typer must read the new signature, not the command's
+    wrapper.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {p.name: p.annotation for p in params}
+    return wrapper
+
+
+def _typer_annotation(hint: Any) -> Any:
+    if typing.get_origin(hint) is not Annotated:
+        return hint
+    base, *metadata = typing.get_args(hint)
+    return Annotated[(base, *(typer_param(m) if isinstance(m, Param) else m for m in metadata))]
+
+
+Category = Annotated[CategoryText, typer_param(parameters.CATEGORY)]
+CategoryOpt = Annotated[str | None, typer_param(parameters.CATEGORY_OPTION)]
+StartOpt = Annotated[int | None, typer_param(parameters.START)]
+EndOpt = Annotated[int | None, typer_param(parameters.END)]
+LongOpt = Annotated[bool, typer_param(parameters.LONG)]
 
 
 def who_option(help: str) -> Any:
     """`--who NAME`: a checked person name, completed from the store."""
-    return typer.Option(
-        "--who",
-        "-w",
-        metavar="NAME",
-        parser=parse_name,
-        autocompletion=complete_person,
-        help=help,
-        show_default=False,
-    )
+    return typer_param(parameters.who_option(help))
 
 
 def role_option() -> Any:
@@ -287,30 +290,18 @@ def role_option() -> Any:
     )
 
 
-Who = Annotated[
-    str | None,
-    who_option("The person (default: config default_person, else your login name)."),
-]
-WhoMany = Annotated[list[str] | None, who_option("Only these people (repeatable).")]
-# A note is a reminder, not a document: a cap keeps a pasted file or a runaway script
-# from bloating every listing and export (import files hit the CSV field limit, 128 KiB).
+Who = Annotated[str | None, typer_param(parameters.WHO)]
+WhoMany = Annotated[list[str] | None, typer_param(parameters.WHO_MANY)]
 parse_note = checked(domain.check_note)
-Note = Annotated[
-    str | None,
-    typer.Option(
-        "--note", "-n", parser=parse_note, metavar="TEXT", help="Free text.", show_default=False
-    ),
-]
+Note = Annotated[str | None, typer_param(parameters.NOTE)]
 
 
 def tag_option(help: str) -> Any:
     """`--tag TAG`, repeatable: a checked tag."""
-    return typer.Option(
-        "--tag", "-t", metavar="TAG", parser=parse_tag, help=help, show_default=False
-    )
+    return typer_param(parameters.tag_option(help))
 
 
-Tags = Annotated[list[str] | None, tag_option("A tag (repeatable): letters, digits, _.:-")]
+Tags = Annotated[list[str] | None, typer_param(parameters.TAGS)]
 FromOpt = Annotated[
     int | None,
     typer.Option(
@@ -470,20 +461,5 @@ def period_options(default: str) -> Callable[[Callable[..., Any]], Callable[...,
 
 
 def format_option(choices: tuple[str, ...]) -> Any:
-    def check(value: str) -> str:
-        if value is None:
-            return value
-        lowered = value.lower()
-        if lowered not in choices:
-            raise typer.BadParameter(f"{value!r} is not a format; use one of: {', '.join(choices)}")
-        return lowered
-
-    return typer.Option(
-        "--format",
-        "-f",
-        parser=check,
-        metavar="|".join(choices),
-        autocompletion=lambda incomplete: [c for c in choices if c.startswith(incomplete)],
-        help=f"Output format: {', '.join(choices)}.",
-        show_default=True,
-    )
+    """`--format`, one of ``choices`` (any case)."""
+    return typer_param(parameters.format_option(choices))

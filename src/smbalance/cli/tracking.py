@@ -1,39 +1,36 @@
-"""Tracking commands: log, start, stop, status, cancel, entries, edit, rm, undo.
+"""The commands typed all day: log, start, stop, status, cancel, undo.
 
 Each command parses, calls the store, prints, exits.  Results go to stdout; notices
 (a person created, where an entry was placed) go to stderr.
+
+This module does not import Typer: its parameters are `cli/parameters.py` declarations,
+which `register` gives Typer (help, completion, usage errors) and `cli/lean.py` parses
+directly, so a plain `smbalance log sales 30m` never loads the CLI framework.
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
-from typing import Annotated
-
-import typer
+from typing import Annotated, Any
 
 from smbalance.cli.context import notice, state
-from smbalance.cli.params import (
-    Category,
-    CategoryOpt,
+from smbalance.cli.parameters import (
+    AT,
+    CATEGORY,
+    DURATION,
+    END,
+    LONG,
+    NOTE,
+    START,
+    TAGS,
+    WHO,
+    WHO_MANY,
     CategoryText,
-    IdText,
-    Note,
-    PeriodChoice,
-    Tags,
-    Who,
-    WhoMany,
-    checked,
-    complete_category,
+    DurationText,
+    UsageError,
     format_option,
-    parse_count,
-    parse_duration,
-    parse_entry_id,
-    parse_note,
-    parse_when,
-    period_options,
-    shown_as,
-    tag_option,
+    note_option,
+    option,
 )
 from smbalance.domain import plural
 from smbalance.timeparse import SpanError, check_length, check_not_future, check_span
@@ -58,76 +55,21 @@ def _log_category(text: str) -> str:
         ) from None
 
 
-LogCategory = Annotated[
-    CategoryText,
-    typer.Argument(
-        metavar="CATEGORY",
-        parser=checked(_log_category),
-        autocompletion=complete_category,
-        help="sales or marketing (any case, a prefix: s, m, or mktg).",
-        show_default=False,
-    ),
-]
-Duration = Annotated[
-    shown_as("90m|1h30m|1:30") | None,
-    typer.Argument(
-        metavar="DURATION",
-        parser=parse_duration,
-        show_default=False,
-        help="How long: 90m, 1h30m, 1.5h, 1:30, 45s.",
-    ),
-]
-StartOpt = Annotated[
-    int | None,
-    typer.Option(
-        "--start",
-        "-s",
-        parser=parse_when,
-        metavar="WHEN",
-        show_default=False,
-        help="When it started: 14:00, yesterday 09:30, mon 09:00, 2026-11-27 14:00, -2h.",
-    ),
-]
-EndOpt = Annotated[
-    int | None,
-    typer.Option(
-        "--end",
-        "-e",
-        parser=parse_when,
-        metavar="WHEN",
-        show_default=False,
-        help="When it ended (same forms as --start).",
-    ),
-]
+LOG_CATEGORY = CATEGORY._replace(parse=_log_category)
+QUIET = option("--quiet", "-q", help="Print only the new entry's id.")
 START_HINT = "a timer starts now or earlier; leave out --at to start it now"
 STOP_HINT = "leave out --at to stop the timer now"
-LongOpt = Annotated[
-    bool,
-    typer.Option(
-        "--long",
-        help="Accept an entry longer than max_entry_hours (config, default 12).",
-    ),
-]
-AtOpt = Annotated[
-    int | None,
-    typer.Option(
-        "--at",
-        parser=parse_when,
-        metavar="WHEN",
-        show_default=False,
-        help="Use this time instead of now.",
-    ),
-]
+STATUS_FORMAT = format_option(("table", "json"))
 
 
-def _span(fmt_start: str, fmt_end: str) -> str:
+def span_text(fmt_start: str, fmt_end: str) -> str:
     """`2026-11-27 09:00 – 10:30`, dropping the repeated date."""
     if fmt_start[:10] == fmt_end[:10] and len(fmt_end) > 11:
         return f"{fmt_start} – {fmt_end[11:]}"
     return f"{fmt_start} – {fmt_end}"
 
 
-def _created(person: str, created: bool) -> None:
+def notice_created(person: str, created: bool) -> None:
     if created:
         notice(
             f"Created person {person} (role both, commission 0%); "
@@ -136,17 +78,15 @@ def _created(person: str, created: bool) -> None:
 
 
 def log(
-    category: LogCategory,
-    duration: Duration = None,
-    start: StartOpt = None,
-    end: EndOpt = None,
-    who: Who = None,
-    note: Note = None,
-    tag: Tags = None,
-    long: LongOpt = False,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="Print only the new entry's id.")
-    ] = False,
+    category: Annotated[CategoryText, LOG_CATEGORY],
+    duration: Annotated[DurationText | None, DURATION] = None,
+    start: Annotated[int | None, START] = None,
+    end: Annotated[int | None, END] = None,
+    who: Annotated[str | None, WHO] = None,
+    note: Annotated[str | None, NOTE] = None,
+    tag: Annotated[list[str] | None, TAGS] = None,
+    long: Annotated[bool, LONG] = False,
+    quiet: Annotated[bool, QUIET] = False,
 ) -> None:
     """Record time already spent.
 
@@ -170,11 +110,11 @@ def log(
     begin, finish = _fix_times(duration, start, end, app.now)
     if begin is None:
         assert duration is not None
-        _usage(lambda: check_length(duration, limit), "'DURATION'")
+        check_usage(lambda: check_length(duration, limit), "'DURATION'")
     else:
         assert finish is not None
         given = "'--end'" if end is not None else "'--start'"
-        _usage(
+        check_usage(
             lambda: check_span(
                 begin, finish, now=app.now, max_seconds=limit, fmt=app.format_instant
             ),
@@ -208,11 +148,11 @@ def log(
             create_person=app.may_create(person),
             max_seconds=limit,
         )
-    _created(person, created)
+    notice_created(person, created)
     if quiet:
         print(entry.id)
         return
-    span = _span(app.format_instant(entry.start_utc), app.format_instant(entry.end_utc))
+    span = span_text(app.format_instant(entry.start_utc), app.format_instant(entry.end_utc))
     print(
         f"Logged {format_duration(entry.seconds)} of {entry.category} for {entry.person}: "
         f"{span} (entry {entry.id})"
@@ -225,9 +165,7 @@ def _fix_times(
     """Start and end from any two of duration/start/end; (None, None) = place by duration."""
     given = sum(x is not None for x in (duration, start, end))
     if given == 3 and end - start != duration:  # type: ignore[operator]
-        raise typer.BadParameter(
-            "DURATION, --start and --end disagree; give any two of them", param_hint="'DURATION'"
-        )
+        raise UsageError("DURATION, --start and --end disagree; give any two of them", "'DURATION'")
     if start is not None and end is not None:
         begin, finish = start, end
     elif start is not None and duration is not None:
@@ -239,16 +177,16 @@ def _fix_times(
     elif start is not None:
         begin, finish = start, now
     else:
-        raise typer.BadParameter(
+        raise UsageError(
             "give a DURATION (e.g. 1h30m), or --start and --end (e.g. --start 09:00 --end 10:30)"
             if end is None
             else "--end needs a DURATION or --start too",
-            param_hint="'DURATION'",
+            "'DURATION'",
         )
     return begin, finish
 
 
-def _usage(check: Callable[[], None], hint: str, long_hint: str | None = None) -> None:
+def check_usage(check: Callable[[], None], hint: str, long_hint: str | None = None) -> None:
     """Run a `timeparse` span check on values from the command line alone: a broken
     rule is a usage error (exit 2), named after the option that gave the value
     (``long_hint`` for a too-long entry)."""
@@ -256,15 +194,15 @@ def _usage(check: Callable[[], None], hint: str, long_hint: str | None = None) -
         check()
     except SpanError as exc:
         named = long_hint if exc.kind == "long" and long_hint else hint
-        raise typer.BadParameter(str(exc), param_hint=named) from None
+        raise UsageError(str(exc), named) from None
 
 
 def start(
-    category: Category,
-    who: Who = None,
-    at: AtOpt = None,
-    note: Note = None,
-    tag: Tags = None,
+    category: Annotated[CategoryText, CATEGORY],
+    who: Annotated[str | None, WHO] = None,
+    at: Annotated[int | None, AT] = None,
+    note: Annotated[str | None, NOTE] = None,
+    tag: Annotated[list[str] | None, TAGS] = None,
 ) -> None:
     """Start a timer (a running one is stopped and saved first: a switch).
 
@@ -277,7 +215,7 @@ def start(
     app = state()
     person = app.who(who)
     if at is not None:
-        _usage(
+        check_usage(
             lambda: check_not_future(at, app.now, "--at", fmt=app.format_instant, hint=START_HINT),
             "'--at'",
         )
@@ -289,7 +227,7 @@ def start(
         tags=tag or (),
         create_person=app.may_create(person),
     )
-    _created(person, created)
+    notice_created(person, created)
     if saved is not None:
         from smbalance.timeparse import format_duration
 
@@ -301,15 +239,10 @@ def start(
 
 
 def stop(
-    who: Who = None,
-    at: AtOpt = None,
-    note: Annotated[
-        str | None,
-        typer.Option(
-            "--note", "-n", parser=parse_note, metavar="TEXT", help="Replace the timer's note."
-        ),
-    ] = None,
-    long: LongOpt = False,
+    who: Annotated[str | None, WHO] = None,
+    at: Annotated[int | None, AT] = None,
+    note: Annotated[str | None, note_option("Replace the timer's note.")] = None,
+    long: Annotated[bool, LONG] = False,
 ) -> None:
     """Stop the running timer and save it as an entry.
 
@@ -323,20 +256,20 @@ def stop(
     app = state()
     person = app.who(who)
     if at is not None:
-        _usage(
+        check_usage(
             lambda: check_not_future(at, app.now, "--at", fmt=app.format_instant, hint=STOP_HINT),
             "'--at'",
         )
     limit = None if long else app.settings.max_entry_seconds
     entry = app.store(create=True).stop_timer(person, at=at, note=note, max_seconds=limit)
-    span = _span(app.format_instant(entry.start_utc), app.format_instant(entry.end_utc))
+    span = span_text(app.format_instant(entry.start_utc), app.format_instant(entry.end_utc))
     print(
         f"Saved {format_duration(entry.seconds)} of {entry.category} for {person}: "
         f"{span} (entry {entry.id})"
     )
 
 
-def cancel(who: Who = None) -> None:
+def cancel(who: Annotated[str | None, WHO] = None) -> None:
     """Discard the running timer without saving it.
 
     \b
@@ -353,8 +286,8 @@ def cancel(who: Who = None) -> None:
 
 
 def status(
-    who: WhoMany = None,
-    fmt: Annotated[str, format_option(("table", "json"))] = "table",
+    who: Annotated[list[str] | None, WHO_MANY] = None,
+    fmt: Annotated[str, STATUS_FORMAT] = "table",
 ) -> None:
     """Running timers with elapsed time, and today's split.
 
@@ -382,208 +315,6 @@ def status(
     for message in result.forgotten():
         print(f"! {visible(message)}")
     split_table(result.people, "Today (running timers included)")
-
-
-ENTRIES_SHOWN = 100  # rows the entries table shows without --limit
-
-
-@period_options("week")
-def entries(
-    period: PeriodChoice,
-    who: WhoMany = None,
-    category: CategoryOpt = None,
-    by_day: Annotated[
-        bool,
-        typer.Option(
-            "--by-day",
-            help="Group the table under a line per day with the day's sales and marketing.",
-        ),
-    ] = False,
-    limit: Annotated[
-        int | None,
-        typer.Option(
-            "--limit",
-            "-l",
-            parser=parse_count(1),
-            metavar="N",
-            help=f"At most N entries (the table: {ENTRIES_SHOWN} unless given; JSON and CSV: "
-            "all unless given).",
-            show_default=False,
-        ),
-    ] = None,
-    fmt: Annotated[str, format_option(("table", "json", "csv"))] = "table",
-) -> None:
-    """List entries, newest first (default: the current week).
-
-    Every format streams, so memory stays flat however many entries match. The table
-    shows the newest --limit entries (default 100) and says how many more there are.
-
-    \b
-    Examples:
-      smbalance entries
-      smbalance entries --by-day --who alice
-      smbalance entries --who alice --from 2026-11-01 --to 2026-11-30
-      smbalance entries --last-month --format csv
-      smbalance entries --category marketing --format csv > marketing.csv
-    """
-    if by_day and fmt != "table":
-        raise typer.BadParameter(
-            "--by-day groups the table; for each day's sums as data use "
-            f"`smbalance report --by day --format {fmt}`",
-            param_hint="'--by-day'",
-        )
-    app = state()
-    store = app.store()
-    for name in who or []:
-        store.require_person(name)
-    span, _ = period.resolve(who or ())
-    store.require_sound(span.start_utc, span.end_utc)  # damage: one clean error
-    listing = {
-        "people": who or (),
-        "category": category,
-        "start_utc": span.start_utc,
-        "end_utc": span.end_utc,
-    }
-    if fmt != "table":
-        from smbalance.cli.exchange import stream_to_stdout
-
-        stream_to_stdout(store.export_batches(newest_first=True, limit=limit, **listing), fmt)
-        return
-    _entries_table(store, listing, limit or ENTRIES_SHOWN, by_day=by_day)
-
-
-def _entries_table(store, listing: dict, shown: int, *, by_day: bool) -> None:  # type: ignore[no-untyped-def]
-    from smbalance import listing as core
-    from smbalance.render.tables import entries_table
-
-    app = state()
-    records, count, seconds = core.newest(store, shown, listing)
-    days = (
-        core.by_day(store, records, app.timezone, listing["people"], listing["category"])
-        if by_day
-        else None
-    )
-    entries_table(records, app.format_instant, count=count, seconds=seconds, days=days)
-
-
-def edit(
-    ctx: typer.Context,
-    entry_id: Annotated[
-        IdText,
-        typer.Argument(metavar="ID", parser=parse_entry_id, help="The entry's id (see `entries`)."),
-    ],
-    category: CategoryOpt = None,
-    start: StartOpt = None,
-    end: EndOpt = None,
-    duration: Annotated[
-        int | None,
-        typer.Option(
-            "--duration",
-            "-d",
-            parser=parse_duration,
-            metavar="DURATION",
-            help="New length; keeps the start and moves the end.",
-            show_default=False,
-        ),
-    ] = None,
-    who: Who = None,
-    note: Note = None,
-    tag: Annotated[list[str] | None, tag_option("Replace the tags (repeatable).")] = None,
-    clear_tags: Annotated[bool, typer.Option("--clear-tags", help="Remove all tags.")] = False,
-    long: LongOpt = False,
-) -> None:
-    """Change an entry.
-
-    --start alone keeps the end; --end alone keeps the start; --duration keeps the
-    start and moves the end. As with `log`, an end in the future or an entry longer
-    than max_entry_hours (unless --long) is refused.
-
-    \b
-    Examples:
-      smbalance edit 12 --category marketing
-      smbalance edit 12 --duration 45m --note "shorter than I thought"
-      smbalance edit 12 --start 09:00 --end 10:15
-    """
-    if duration is not None and end is not None:
-        raise typer.BadParameter("give --end or --duration, not both", param_hint="'--duration'")
-    changes = (category, start, end, duration, who, note, tag)
-    if all(value is None for value in changes) and not clear_tags:
-        ctx.fail(  # Click's usage error: exit 2, with the usage line
-            "nothing to change; give --category, --start, --end, --duration, --who, --note, "
-            "--tag or --clear-tags"
-        )
-    app = state()
-    limit = None if long else app.settings.max_entry_seconds
-    for value, hint in ((start, "'--start'"), (end, "'--end'")):
-        if value is not None:
-            what = hint.strip("'")
-            _usage(
-                lambda v=value, w=what: check_not_future(v, app.now, w, fmt=app.format_instant),
-                hint,
-            )
-    if start is not None and end is not None:
-        _usage(lambda: check_span(start, end, max_seconds=limit), "'--end'")
-    if duration is not None:
-        _usage(lambda: check_length(duration, limit), "'--duration'")
-    tags = tag if tag else ([] if clear_tags else None)
-    entry, created = app.store(create=True).edit(
-        entry_id,
-        category=category,
-        start=start,
-        end=end,
-        seconds=duration,
-        person=who,
-        note=note,
-        tags=tags,
-        create_person=who is not None and app.may_create(who),
-        max_seconds=limit,
-    )
-    _created(entry.person, created)
-    from smbalance.timeparse import format_duration
-
-    span = _span(app.format_instant(entry.start_utc), app.format_instant(entry.end_utc))
-    print(
-        f"Entry {entry.id}: {format_duration(entry.seconds)} of {visible(entry.category)} for "
-        f"{visible(entry.person)}, {span}"
-    )
-
-
-def rm(
-    entry_ids: Annotated[
-        list[IdText],
-        typer.Argument(metavar="ID", parser=parse_entry_id, help="Entry ids to delete."),
-    ],
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
-) -> None:
-    """Delete entries (asks first on a terminal, unless --yes).
-
-    \b
-    Examples:
-      smbalance rm 12
-      smbalance rm 12 13 14 --yes
-    """
-    app = state()
-    store = app.store(create=True)
-    targets = [store.entry(i) for i in dict.fromkeys(entry_ids)]  # unknown id: error, nothing done
-    if not yes and sys.stdin.isatty():
-        from smbalance.timeparse import format_duration
-
-        for e in targets:
-            print(
-                f"  {e.id}: {format_duration(e.seconds)} of {visible(e.category)} for "
-                f"{visible(e.person)}, "
-                f"{app.format_instant(e.start_utc)}",
-                file=sys.stderr,
-            )
-        if not typer.confirm(f"Delete {plural(len(targets), 'entry')}?", err=True):
-            notice("Nothing deleted.")
-            raise typer.Exit(1)
-    removed = store.remove([e.id for e in targets])
-    print(
-        f"Deleted {plural(len(removed), 'entry', count=False)} "
-        f"{', '.join(str(e.id) for e in removed)} (`smbalance undo` brings "
-        f"{plural(len(removed), 'it', 'them', count=False)} back)."
-    )
 
 
 def undo() -> None:
@@ -644,7 +375,7 @@ def undo_message(reverted, fmt) -> str:  # type: ignore[no-untyped-def]
         word = plural(reverted.restored_count, "entry", count=False)
         said.append(f"Restored {word} {ids(reverted.restored, reverted.restored_count)}")
     for entry in reverted.reverted:
-        span = _span(fmt(entry.start_utc), fmt(entry.end_utc))
+        span = span_text(fmt(entry.start_utc), fmt(entry.end_utc))
         note = f" ({entry.note})" if entry.note else ""
         said.append(f"Entry {entry.id} is back to {entry_words(entry)}, {span}{note}")
     for name in reverted.people_gone:
@@ -663,13 +394,12 @@ def undo_message(reverted, fmt) -> str:  # type: ignore[no-untyped-def]
     return ". ".join(said) + "."
 
 
-def register(app: typer.Typer) -> None:
-    app.command()(log)
-    app.command()(start)
-    app.command()(stop)
-    app.command()(status)
-    app.command()(cancel)
-    app.command()(entries)
-    app.command()(edit)
-    app.command()(rm)
-    app.command()(undo)
+COMMANDS = (log, start, stop, status, cancel, undo)
+
+
+def register(app: Any) -> None:
+    """Add the commands to the Typer `app`."""
+    from smbalance.cli.params import typer_command
+
+    for command in COMMANDS:
+        app.command()(typer_command(command))
