@@ -13,7 +13,6 @@ import getpass
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -26,18 +25,17 @@ DEFAULT_MAX_ENTRY_HOURS = 12
 
 
 TOP_KEYS = ("timezone", "week_start", "default_person", "db", "max_entry_hours")
-POLICY_KEYS = tuple(f"policy.{f.name}" for f in fields(PolicyConfig))
+POLICY_KEYS = tuple(f"policy.{name}" for name in PolicyConfig.__annotations__)
 KNOWN_KEYS = TOP_KEYS + POLICY_KEYS
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     config_path: Path
     db: str | None  # a path or SQLAlchemy URL; None means the default store
     timezone: str
     week_start: int  # 0 = Monday
     default_person: str | None
-    policy: PolicyConfig = field(default_factory=PolicyConfig)
+    policy: PolicyConfig = PolicyConfig()  # immutable: one default serves every Settings
     # Longer entries (and timers) are almost always a typo or a forgotten timer.
     max_entry_hours: float = DEFAULT_MAX_ENTRY_HOURS
 

@@ -1,6 +1,7 @@
 """What every command shares: settings, the clock, the store, and notices on stderr.
 
-One `AppState` is made by the root callback from the global options.  Everything in it
+One `AppState` is made from the global options (by the root callback, or by the lean
+path).  Everything in it
 is computed on first use, so `--help` and argument errors never read the config file
 or import a database library.
 """
@@ -10,7 +11,6 @@ from __future__ import annotations
 import os
 import sys
 import time
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from smbalance.errors import ConfigError
@@ -26,20 +26,26 @@ if TYPE_CHECKING:
 NOW_ENV = "SMBALANCE_NOW"  # a fixed "now" (ISO instant) for tests and reproducible scripts
 
 
-@dataclass
 class AppState:
-    db: str | None = None
-    config: str | None = None
-    tz: str | None = None
-    # The global options whose value came from their environment variable, not a flag
-    # (`config show` says which); the values above hold either.
-    from_env: frozenset[str] = frozenset()
-    _settings: Settings | None = field(default=None, repr=False)
-    _store: Store | None = field(default=None, repr=False)
-    _now: int | None = field(default=None, repr=False)
-    # Said only once the command has succeeded: a failure's stderr is its one Error line.
-    _on_success: list[str] = field(default_factory=list, repr=False)
-    _succeeded: bool = field(default=False, repr=False)
+    def __init__(
+        self,
+        db: str | None = None,
+        config: str | None = None,
+        tz: str | None = None,
+        from_env: frozenset[str] = frozenset(),
+    ) -> None:
+        self.db = db
+        self.config = config
+        self.tz = tz
+        # The global options whose value came from their environment variable, not a
+        # flag (`config show` says which); the values above hold either.
+        self.from_env = from_env
+        self._settings: Settings | None = None
+        self._store: Store | None = None
+        self._now: int | None = None
+        # Said only once the command has succeeded: a failure's stderr is its one Error line.
+        self._on_success: list[str] = []
+        self._succeeded = False
 
     @property
     def settings(self) -> Settings:
