@@ -1,7 +1,7 @@
 """The one exception family the core raises.
 
 The CLI turns every `SmbalanceError` into a single ``Error: …`` line on stderr and the
-exit code the spec assigns, in exactly one place (`smbalance.cli.app`).  What can be
+exit code the spec assigns, in exactly one place (`smbalance.cli.outcome`).  What can be
 judged from the command line alone (exit 2) is refused by the CLI's parameter parsers
 before the core is called, so every error here is exit 1.  Nothing in the
 core prints, exits or knows about Typer.
