@@ -20,6 +20,7 @@ showing what would be accepted, ready to print after ``Error:``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from collections.abc import Callable
@@ -81,16 +82,24 @@ class ParseError(ValueError):
 # --------------------------------------------------------------------------- durations
 
 _NUMBER = r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"
+
+
+def _lazy(pattern: str, flags: int) -> Callable[[], re.Pattern[str]]:
+    """`pattern`, compiled on first use: compiling every pattern here costs ~3 ms of each
+    command's start, and a command uses one or two of them, often none."""
+    return functools.cache(lambda: re.compile(pattern, flags))
+
+
 _HOURS = r"hours|hour|hrs|hr|h"
 _MINUTES = r"minutes|minute|mins|min|m"
 _SECONDS = r"seconds|second|secs|sec|s"
-_UNIT_FORM = re.compile(
+_UNIT_FORM = _lazy(
     rf"(?:(?P<h>{_NUMBER})\s*(?:{_HOURS}))?\s*"
     rf"(?:(?P<m>{_NUMBER})\s*(?:{_MINUTES}))?\s*"
     rf"(?:(?P<s>{_NUMBER})\s*(?:{_SECONDS}))?",
     re.ASCII,
 )
-_CLOCK_FORM = re.compile(r"(?P<h>[0-9]+):(?P<m>[0-5][0-9])(?::(?P<s>[0-5][0-9]))?", re.ASCII)
+_CLOCK_FORM = _lazy(r"(?P<h>[0-9]+):(?P<m>[0-5][0-9])(?::(?P<s>[0-5][0-9]))?", re.ASCII)
 _SCALE = {"h": 3600, "m": 60, "s": 1}
 
 
@@ -102,7 +111,7 @@ def _duration_value(text: str) -> int | None:
     key = text.strip().lower()
     if not key or len(key) > _MAX_INPUT:
         return None
-    match = _CLOCK_FORM.fullmatch(key) or _UNIT_FORM.fullmatch(key)
+    match = _CLOCK_FORM().fullmatch(key) or _UNIT_FORM().fullmatch(key)
     if match is None or not any(match.groupdict().values()):
         return None
     parts = [(value, _SCALE[unit]) for unit, value in match.groupdict().items() if value]
@@ -402,20 +411,20 @@ def check_not_future(
 
 _TIME = r"(?P<hour>[0-9]{1,2}):(?P<minute>[0-9]{2})(?::(?P<second>[0-9]{2})(?:[.,][0-9]+)?)?"
 _OFFSET = r"(?P<offset>z|[+-][0-9]{2}(?::?[0-9]{2}(?::?[0-9]{2})?)?)"
-_ISO = re.compile(
+_ISO = _lazy(
     r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})"
     rf"(?:[t ]{_TIME}\s*{_OFFSET}?)?",
     re.ASCII,
 )
 # Basic format, as Timewarrior and iCalendar write it: 20261127T140000Z.
-_ISO_BASIC = re.compile(
+_ISO_BASIC = _lazy(
     r"(?P<year>[0-9]{4})(?P<month>[0-9]{2})(?P<day>[0-9]{2})"
     r"t(?P<hour>[0-9]{2})(?P<minute>[0-9]{2})(?:(?P<second>[0-9]{2})(?:[.,][0-9]+)?)?"
     rf"{_OFFSET}?",
     re.ASCII,
 )
-_CLOCK = re.compile(_TIME, re.ASCII)
-_CLOCK_12 = re.compile(
+_CLOCK = _lazy(_TIME, re.ASCII)
+_CLOCK_12 = _lazy(
     r"(?P<hour>[0-9]{1,2})(?::(?P<minute>[0-9]{2})(?::(?P<second>[0-9]{2}))?)?\s*(?P<half>am|pm)",
     re.ASCII,
 )
@@ -437,10 +446,10 @@ def _time(match: re.Match[str], text: str) -> dt.time:
 
 def _clock(key: str, text: str) -> dt.time | None:
     """A time of day, ``14:00``, ``9:30``, ``9am``, ``2:30pm`` (None if not one)."""
-    match = _CLOCK.fullmatch(key)
+    match = _CLOCK().fullmatch(key)
     if match is not None:
         return _time(match, text)
-    match = _CLOCK_12.fullmatch(key)
+    match = _CLOCK_12().fullmatch(key)
     if match is None:
         return None
     hour = int(match["hour"])
@@ -487,7 +496,7 @@ def parse_iso_utc(text: str) -> dt.datetime:
     key = text.strip()
     lowered = key.lower()
     match = (
-        (_ISO.fullmatch(lowered) or _ISO_BASIC.fullmatch(lowered))
+        (_ISO().fullmatch(lowered) or _ISO_BASIC().fullmatch(lowered))
         if len(key) <= _MAX_INPUT
         else None
     )
@@ -500,8 +509,8 @@ def parse_iso_utc(text: str) -> dt.datetime:
 
 _DAY_WORDS = {"today": 0, "yesterday": 1}
 _WEEKDAY_WORDS = {name: i for i, day in enumerate(WEEKDAYS) for name in (day, day[:3])}
-_WORD_FORM = re.compile(r"(?:(?P<last>last)\s+)?(?P<word>[a-z]+)(?:\s+(?P<clock>.+))?", re.ASCII)
-_AGO_FORM = re.compile(r"(?P<duration>.+?)\s*ago", re.ASCII)
+_WORD_FORM = _lazy(r"(?:(?P<last>last)\s+)?(?P<word>[a-z]+)(?:\s+(?P<clock>.+))?", re.ASCII)
+_AGO_FORM = _lazy(r"(?P<duration>.+?)\s*ago", re.ASCII)
 
 
 def parse_when(
@@ -553,9 +562,9 @@ def _parse_when(text: str, *, tz: str, now: dt.datetime, end_of_day: bool) -> dt
         raise ParseError(f"{raw!r} is not a time; {WHEN_EXAMPLES}")
     if key == "now":
         return now
-    if key.startswith("-") or _AGO_FORM.fullmatch(key):
+    if key.startswith("-") or _AGO_FORM().fullmatch(key):
         return now - dt.timedelta(seconds=_relative_seconds(raw))
-    iso = _ISO.fullmatch(key) or _ISO_BASIC.fullmatch(key)
+    iso = _ISO().fullmatch(key) or _ISO_BASIC().fullmatch(key)
     if iso is not None:
         if iso["hour"] is None:
             return _day_instant(_date(iso, raw), zone, end_of_day)
@@ -572,7 +581,7 @@ def _relative_seconds(raw: str) -> int:
     """Seconds back for ``-DURATION`` or ``DURATION ago``; ParseError with a hint."""
     key = raw.lower()
     leading = key.startswith("-")
-    ago = _AGO_FORM.fullmatch(key)
+    ago = _AGO_FORM().fullmatch(key)
     if leading:
         body = key[1:]
     else:
@@ -604,7 +613,7 @@ def _named_day(
     raw: str, key: str, zone: ZoneInfo, current: dt.datetime, end_of_day: bool
 ) -> dt.datetime:
     """``today``/``yesterday``/[``last``] weekday, optionally followed by a time of day."""
-    match = _WORD_FORM.fullmatch(key)
+    match = _WORD_FORM().fullmatch(key)
     word = match["word"] if match else ""
     last = bool(match and match["last"])
     if word not in _WEEKDAY_WORDS and (last or word not in _DAY_WORDS):
