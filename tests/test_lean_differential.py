@@ -118,12 +118,12 @@ def outcome(store, clock: Clock, op: tuple) -> Any:  # type: ignore[no-untyped-d
 
 
 def _without_uids(value: Any) -> Any:
-    if isinstance(value, tuple | list):
-        return type(value)(_without_uids(item) for item in value)
-    if hasattr(value, "__dataclass_fields__"):
-        fields = {name: getattr(value, name) for name in value.__dataclass_fields__}
+    if hasattr(value, "_fields"):  # a record (NamedTuple): before the tuples
+        fields = value._asdict()
         fields.pop("uid", None)
         return (type(value).__name__, {k: _without_uids(v) for k, v in fields.items()})
+    if isinstance(value, tuple | list):
+        return type(value)(_without_uids(item) for item in value)
     return value
 
 

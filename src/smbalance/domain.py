@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    from smbalance.policy_config import PolicyConfig as PolicyConfig  # re-exported lazily
 
 CATEGORIES = ("sales", "marketing")
 ROLES = ("sales", "marketing", "both")
@@ -168,8 +171,12 @@ def plural(n: int, word: str, plural_word: str | None = None, *, count: bool = T
     return f"{n} {plural_word}" if count else plural_word
 
 
-@dataclass(frozen=True)
-class PersonRecord:
+# Records are NamedTuples, not dataclasses: every command imports this module, and
+# `dataclasses` costs ~10 ms of start-up (it imports `inspect`) plus ~0.5 ms a class.
+# A NamedTuple is immutable, built with keywords, and copied with `_replace`.
+
+
+class PersonRecord(NamedTuple):
     id: int
     name: str
     role: str
@@ -177,8 +184,9 @@ class PersonRecord:
     target: int | None
 
 
-@dataclass(frozen=True)
-class EntryRecord:
+# `tags` defaults to one shared list, as a NamedTuple default is: nothing mutates a
+# record's tags (a changed record is a new one).
+class EntryRecord(NamedTuple):
     id: int
     uid: str
     person: str
@@ -186,24 +194,22 @@ class EntryRecord:
     start_utc: int
     end_utc: int
     note: str = ""
-    tags: list[str] = field(default_factory=list)
+    tags: list[str] = []  # noqa: RUF012
 
     @property
     def seconds(self) -> int:
         return self.end_utc - self.start_utc
 
 
-@dataclass(frozen=True)
-class TimerRecord:
+class TimerRecord(NamedTuple):
     person: str
     category: str
     start_utc: int
     note: str = ""
-    tags: list[str] = field(default_factory=list)
+    tags: list[str] = []  # noqa: RUF012
 
 
-@dataclass(frozen=True)
-class Placement:
+class Placement(NamedTuple):
     """Where a duration-only `log` ended up, so the CLI can say so."""
 
     entry: EntryRecord
@@ -223,23 +229,14 @@ def share(part: int, total: int) -> float | None:
     return tenths / 10
 
 
-@dataclass(frozen=True)
-class PolicyConfig:
-    """Thresholds of the balance policy (all percents, except hours and weeks): the
-    `[policy]` table of the config file, which `smbalance.config` reads."""
-
-    floor: float = 25
-    commission_driven: float = 50
-    overload: float = 20
-    min_hours: float = 2
-    trend_weeks: int = 4
-    slide: float = 2
-
-
 class SalesMarketingSeconds:
     """Totals and shares of anything that has `sales_seconds` and `marketing_seconds`
-    (a person's split, a team's, a week of the trend): one definition of each number."""
+    (a person's split, a team's, a week of the trend): one definition of each number.
 
+    A mixin of NamedTuples (`class Split(_SplitFields, SalesMarketingSeconds)`), hence
+    no slots of its own."""
+
+    __slots__ = ()
     sales_seconds: int
     marketing_seconds: int
 
@@ -273,3 +270,14 @@ def add_running(
         inside = min(until, end) - max(timer.start_utc, start)
         if inside > 0:
             totals.setdefault(timer.person, [0, 0])[timer.category == "marketing"] += inside
+
+
+def __getattr__(name: str) -> Any:
+    """`PolicyConfig`, imported on first use: it is still a dataclass (see
+    `smbalance.policy_config`), and the commands that never read the policy should not
+    pay for importing `dataclasses`."""
+    if name == "PolicyConfig":
+        from smbalance.policy_config import PolicyConfig
+
+        return PolicyConfig
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -157,9 +157,7 @@ def entries_layout(
 
 
 def _without_note(entry: EntryRecord) -> EntryRecord:
-    from dataclasses import replace
-
-    return replace(entry, note="", tags=[])
+    return entry._replace(note="", tags=[])
 
 
 def entries_table(
