@@ -20,8 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from smbalance.timeparse import (
     WEEKDAYS,
@@ -63,28 +62,30 @@ __all__ = [
 UTC = dt.UTC
 
 
-@dataclass(frozen=True)
-class Period:
+class _PeriodFields(NamedTuple):
+    start_utc: int
+    end_utc: int
+    tz: str
+
+
+class Period(_PeriodFields):
     """A half-open span ``[start_utc, end_utc)`` of epoch seconds, with its zone.
 
     ``tz`` is kept so that labels (week numbers, dates) can be computed in the zone the
     period was bounded in.  ``start``/``end`` give the bounds as aware datetimes (and
     aware datetimes given as bounds are converted, so callers need not).
+
+    A NamedTuple, not a dataclass (`domain` says why); the checks are in ``__new__``,
+    which a NamedTuple's own body may not define, hence the fields' base class.
     """
 
-    start_utc: int
-    end_utc: int
-    tz: str
+    __slots__ = ()
 
-    def __post_init__(self) -> None:
-        for name in ("start_utc", "end_utc"):  # an aware datetime is taken as its instant
-            value = getattr(self, name)
-            if isinstance(value, dt.datetime):
-                object.__setattr__(self, name, to_epoch(value))
-            elif not isinstance(value, int):
-                raise TypeError(f"a period bound is epoch seconds, not {value!r}")
-        if self.end_utc <= self.start_utc:
+    def __new__(cls, start_utc: int, end_utc: int, tz: str) -> Period:
+        start, end = _bound(start_utc), _bound(end_utc)
+        if end <= start:
             raise ValueError("a period must end after it starts")
+        return super().__new__(cls, start, end, tz)
 
     @property
     def start(self) -> dt.datetime:
@@ -102,6 +103,15 @@ class Period:
     def __contains__(self, instant: dt.datetime | int) -> bool:
         epoch = instant if isinstance(instant, int) else to_epoch(instant)
         return self.start_utc <= epoch < self.end_utc
+
+
+def _bound(value: int | dt.datetime) -> int:
+    """A period bound as epoch seconds: an aware datetime is taken as its instant."""
+    if isinstance(value, dt.datetime):
+        return to_epoch(value)
+    if not isinstance(value, int):
+        raise TypeError(f"a period bound is epoch seconds, not {value!r}")
+    return value
 
 
 def _pendulum():  # type: ignore[no-untyped-def]
