@@ -10,8 +10,7 @@ years of history.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from smbalance.domain import SalesMarketingSeconds
 from smbalance.store.base import StoreBase, longest_entry, overlapping
@@ -20,13 +19,19 @@ from smbalance.store.sql import Conn, in_list
 BY_PERSON = "JOIN person ON person.id = entry.person_id"
 
 
-@dataclass(frozen=True)
-class Split(SalesMarketingSeconds):
-    """Seconds of sales and marketing for one person in one period."""
-
+class _SplitFields(NamedTuple):
     person: str
     sales_seconds: int = 0
     marketing_seconds: int = 0
+
+
+class Split(_SplitFields, SalesMarketingSeconds):
+    """Seconds of sales and marketing for one person in one period.
+
+    A NamedTuple (`domain` says why not a dataclass); a NamedTuple cannot have another
+    base, so the fields are a base of their own."""
+
+    __slots__ = ()
 
 
 def clipped_seconds(

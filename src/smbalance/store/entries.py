@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from smbalance.domain import (
     FIRST_EPOCH,
@@ -38,8 +38,7 @@ from smbalance.timeparse import SpanError, check_not_future, check_span, format_
 SAME_SECOND_SLACK = 10
 
 
-@dataclass(frozen=True)
-class Busy:
+class Busy(NamedTuple):
     """What an attempted interval collides with: a stored entry or the running timer."""
 
     start_utc: int

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import URL, Engine, make_url
@@ -278,8 +277,7 @@ def backup_before_migration(path: Path, revision: str) -> Path:
     return backup
 
 
-@dataclass(frozen=True)
-class Migration:
+class Migration(NamedTuple):
     """What `upgrade` did: from which revision (None: a blank store), and the copy."""
 
     from_revision: str | None

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from smbalance.errors import Conflict, NotFound, Refused, StoreError
 from smbalance.store.base import StoreBase
@@ -36,8 +36,7 @@ TABLES = (*GUARDED, "team", "alembic_version")
 MEMBER_SEQUENCES = (("entry", "id"), ("change", "id"), ("change_row", "id"))
 
 
-@dataclass(frozen=True)
-class TeamGroups:
+class TeamGroups(NamedTuple):
     owner: str
     member: str
 
@@ -46,15 +45,13 @@ class TeamGroups:
         return cls(f"{prefix}_owner", f"{prefix}_member")
 
 
-@dataclass(frozen=True)
-class TeamInitDone:
+class TeamInitDone(NamedTuple):
     groups: TeamGroups
     created_roles: tuple[str, ...]
     first_time: bool
 
 
-@dataclass(frozen=True)
-class TeamAdded:
+class TeamAdded(NamedTuple):
     person: str
     login: str
     created_role: bool
@@ -62,8 +59,7 @@ class TeamAdded:
     owner: bool
 
 
-@dataclass(frozen=True)
-class TeamMember:
+class TeamMember(NamedTuple):
     """One row of `team ls`: a person and their login, or an owner with no person."""
 
     person: str | None
@@ -71,8 +67,7 @@ class TeamMember:
     standing: str  # owner, member, no role (the login role is gone), not linked, outside
 
 
-@dataclass(frozen=True)
-class JournalEntry:
+class JournalEntry(NamedTuple):
     id: int
     at_utc: int
     actor: str

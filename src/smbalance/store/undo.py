@@ -14,7 +14,7 @@ before-images stay for `db log` and for anyone auditing the store.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from smbalance.domain import EntryRecord, PersonRecord, TimerRecord
 from smbalance.errors import NotFound
@@ -24,23 +24,25 @@ from smbalance.store.sql import for_update
 NAMED = 5  # rows named in undo's message; a big import or `people rm` is counted instead
 
 
-@dataclass
-class Reverted:
-    """The change undone, and what undoing it did, for undo's message."""
+class Reverted(NamedTuple):
+    """The change undone, and what undoing it did, for undo's message.
+
+    A NamedTuple, not a dataclass (`domain` says why): `_describe` gathers the lists,
+    then builds it once."""
 
     command: str
     summary: str
     at_utc: int
-    removed: list[EntryRecord] = field(default_factory=list)  # entries it had added
+    removed: list[EntryRecord] = []  # entries it had added  # noqa: RUF012
     removed_count: int = 0
-    restored: list[EntryRecord] = field(default_factory=list)  # entries it had deleted
+    restored: list[EntryRecord] = []  # entries it had deleted  # noqa: RUF012
     restored_count: int = 0
-    reverted: list[EntryRecord] = field(default_factory=list)  # entries it had edited
-    timers_back: list[TimerRecord] = field(default_factory=list)  # it stopped or cancelled
-    timers_gone: list[TimerRecord] = field(default_factory=list)  # it started
-    people_back: list[str] = field(default_factory=list)  # it removed
-    people_gone: list[str] = field(default_factory=list)  # it added
-    people_reverted: list[tuple[str, PersonRecord]] = field(default_factory=list)  # now, was
+    reverted: list[EntryRecord] = []  # entries it had edited  # noqa: RUF012
+    timers_back: list[TimerRecord] = []  # it stopped or cancelled  # noqa: RUF012
+    timers_gone: list[TimerRecord] = []  # it started  # noqa: RUF012
+    people_back: list[str] = []  # it removed  # noqa: RUF012
+    people_gone: list[str] = []  # it added  # noqa: RUF012
+    people_reverted: list[tuple[str, PersonRecord]] = []  # now, was  # noqa: RUF012
 
 
 class UndoMixin(StoreBase):
@@ -90,18 +92,26 @@ class UndoMixin(StoreBase):
             conn.run(
                 "UPDATE change SET undone = :undone WHERE id = :change_id", {**key, "undone": True}
             )
-            reverted = Reverted(command, summary, at_utc, removed, removed_count)
             names.update(conn.rows("SELECT id, name FROM person"))
-            self._describe(conn, reverted, touched, names)
-        return reverted
+            return self._describe(
+                conn, Reverted(command, summary, at_utc, removed, removed_count), touched, names
+            )
 
-    def _describe(self, conn, reverted: Reverted, touched, names: dict[int, str]) -> None:  # type: ignore[no-untyped-def]
-        """Fill `reverted` with what the restored rows now say (capped at `NAMED`)."""
+    def _describe(self, conn, change: Reverted, touched, names: dict[int, str]) -> Reverted:  # type: ignore[no-untyped-def]
+        """`change` with what the restored rows now say (capped at `NAMED`)."""
+        restored: list[EntryRecord] = []
+        reverted: list[EntryRecord] = []
+        restored_count = 0
+        timers_back: list[TimerRecord] = []
+        timers_gone: list[TimerRecord] = []
+        people_back: list[str] = []
+        people_gone: list[str] = []
+        people_reverted: list[tuple[str, PersonRecord]] = []
         for table, key, before, now in touched:
             if table == "entry" and before is not None:
-                listed = reverted.reverted if now is not None else reverted.restored
+                listed = reverted if now is not None else restored
                 if now is None:
-                    reverted.restored_count += 1
+                    restored_count += 1
                 if len(listed) < NAMED:
                     listed.append(self._entry_in(conn, key))  # type: ignore[attr-defined]
             elif table == "timer":
@@ -111,17 +121,17 @@ class UndoMixin(StoreBase):
                 timer = TimerRecord(
                     names.get(row["person_id"], "?"), row["category"], row["start_utc"]
                 )
-                (reverted.timers_back if before is not None else reverted.timers_gone).append(timer)
+                (timers_back if before is not None else timers_gone).append(timer)
             elif table == "person":
                 if before is None:
                     if now is not None:
-                        reverted.people_gone.append(now["name"])
+                        people_gone.append(now["name"])
                     continue
                 was = json.loads(before)
                 if now is None:
-                    reverted.people_back.append(was["name"])
+                    people_back.append(was["name"])
                 else:
-                    reverted.people_reverted.append(
+                    people_reverted.append(
                         (
                             now["name"],
                             PersonRecord(
@@ -130,3 +140,13 @@ class UndoMixin(StoreBase):
                             ),
                         )
                     )  # fmt: skip
+        return change._replace(
+            restored=restored,
+            restored_count=restored_count,
+            reverted=reverted,
+            timers_back=timers_back,
+            timers_gone=timers_gone,
+            people_back=people_back,
+            people_gone=people_gone,
+            people_reverted=people_reverted,
+        )
