@@ -10,19 +10,22 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING, NamedTuple
 
-from smbalance.domain import PolicyConfig, SalesMarketingSeconds, TimerRecord, plural, share
+from smbalance.domain import SalesMarketingSeconds, TimerRecord, plural, share
 from smbalance.timeparse import format_duration
+
+if TYPE_CHECKING:
+    from smbalance.domain import PolicyConfig
 
 TEAM_CODES = ("team-below-floor", "marketing-slide", "no-data")  # never for a selection
 
 
-@dataclass(frozen=True)
-class PersonSplit(SalesMarketingSeconds):
-    """One person's seat and time in a period: what the personal rules judge."""
+# NamedTuples, not dataclasses (`domain` says why): `status` imports this module.
 
+
+class _PersonSplitFields(NamedTuple):
     person: str
     role: str
     commission: int
@@ -31,15 +34,19 @@ class PersonSplit(SalesMarketingSeconds):
     marketing_seconds: int = 0
 
 
-@dataclass(frozen=True)
-class BalanceWarning:
+class PersonSplit(_PersonSplitFields, SalesMarketingSeconds):
+    """One person's seat and time in a period: what the personal rules judge."""
+
+    __slots__ = ()
+
+
+class BalanceWarning(NamedTuple):
     code: str
     person: str | None  # None: a team warning
     message: str
 
 
-@dataclass(frozen=True)
-class Tense:
+class Tense(NamedTuple):
     """How a remedy is said: `when` names the period ("this week", "last week"), and a
     period that is over says what *would have been* needed, not what brings it back."""
 
@@ -47,8 +54,7 @@ class Tense:
     over: bool = False
 
 
-@dataclass(frozen=True)
-class Forecast:
+class Forecast(NamedTuple):
     """Where the weekly marketing share is heading (team, or the selection)."""
 
     slope: float | None  # least-squares points a week; None with fewer than 3 weeks

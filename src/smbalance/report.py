@@ -9,10 +9,9 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from smbalance.domain import PolicyConfig, SalesMarketingSeconds, add_running, plural
+from smbalance.domain import SalesMarketingSeconds, add_running, plural
 from smbalance.periods import Period, day_label, day_of, week_label, weeks_ending
 from smbalance.policy import (
     BalanceWarning,
@@ -26,7 +25,7 @@ from smbalance.policy import (
 from smbalance.timeparse import iso_z
 
 if TYPE_CHECKING:
-    from smbalance.domain import TimerRecord
+    from smbalance.domain import PolicyConfig, TimerRecord
     from smbalance.store import Store
 
 PERSON_FIELDS = (
@@ -44,26 +43,35 @@ UNTAGGED = "(untagged)"  # the key of untagged time; no tag can be spelled so
 BREAKDOWN_FIELDS = ("key", "person", "sales_seconds", "marketing_seconds")
 
 
-@dataclass(frozen=True)
-class TrendWeek(SalesMarketingSeconds):
+# NamedTuples, not dataclasses (`domain` says why); those with `SalesMarketingSeconds`'
+# numbers keep their fields in a base of their own, as a NamedTuple has no other bases.
+
+
+class _TrendWeekFields(NamedTuple):
     week: str  # e.g. 2026-W48
     start: int  # epoch seconds
     sales_seconds: int
     marketing_seconds: int
 
 
-@dataclass(frozen=True)
-class BreakdownRow(SalesMarketingSeconds):
-    """One person's time under one key of a breakdown: a local day or a tag."""
+class TrendWeek(_TrendWeekFields, SalesMarketingSeconds):
+    __slots__ = ()
 
+
+class _BreakdownRowFields(NamedTuple):
     key: str  # "2026-11-27", a tag, or UNTAGGED
     person: str
     sales_seconds: int
     marketing_seconds: int
 
 
-@dataclass(frozen=True)
-class Report:
+class BreakdownRow(_BreakdownRowFields, SalesMarketingSeconds):
+    """One person's time under one key of a breakdown: a local day or a tag."""
+
+    __slots__ = ()
+
+
+class Report(NamedTuple):
     period: Period
     label: str  # how people say the period: "this week", "2026-11-01 – 2026-11-30"
     people: list[PersonSplit]
@@ -72,9 +80,9 @@ class Report:
     warnings: list[BalanceWarning]
     policy: PolicyConfig
     by: str | None = None  # "day" or "tag" (report --by), else no breakdown
-    breakdown: list[BreakdownRow] = field(default_factory=list)
+    breakdown: list[BreakdownRow] = []  # shared, never mutated  # noqa: RUF012
     current: bool = False  # running timers counted up to now (report --current)
-    forecast: Forecast = field(default_factory=lambda: Forecast(None, None, None, 0))
+    forecast: Forecast = Forecast(None, None, None, 0)
     over: bool = False  # the period has ended: remedies say what would have been needed
 
     @property
