@@ -9,7 +9,6 @@ and validated.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
@@ -219,6 +218,8 @@ class BulkMixin(StoreBase):
         ids: dict[str, int],
         progress: Progress | None,
     ) -> None:
+        import uuid  # here: every command imports this module, only `import` needs uuid
+
         now, change_id = ctx.now, ctx.change_id
         for begin in range(0, len(plan.fresh), INSERT_BATCH):
             batch = plan.fresh[begin : begin + INSERT_BATCH]

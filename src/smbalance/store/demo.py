@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -20,6 +19,8 @@ class DemoMixin(StoreBase):
 
         Refuses a store that holds other entries; all or nothing; `undo` reverts it.
         """
+        import uuid  # here: every command imports this module, only `demo` needs uuid
+
         with self._read() as conn:
             if conn.first("SELECT id FROM entry LIMIT 1") is not None and (
                 conn.first(
