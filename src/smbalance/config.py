@@ -25,7 +25,7 @@ DEFAULT_MAX_ENTRY_HOURS = 12
 
 
 TOP_KEYS = ("timezone", "week_start", "default_person", "db", "max_entry_hours")
-POLICY_KEYS = tuple(f"policy.{name}" for name in PolicyConfig.__annotations__)
+POLICY_KEYS = tuple(f"policy.{name}" for name in PolicyConfig._fields)
 KNOWN_KEYS = TOP_KEYS + POLICY_KEYS
 
 

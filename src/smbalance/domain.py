@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
-
-if TYPE_CHECKING:
-    from smbalance.policy_config import PolicyConfig as PolicyConfig  # re-exported lazily
+from typing import NamedTuple
 
 CATEGORIES = ("sales", "marketing")
 ROLES = ("sales", "marketing", "both")
@@ -229,6 +226,18 @@ def share(part: int, total: int) -> float | None:
     return tenths / 10
 
 
+class PolicyConfig(NamedTuple):
+    """Thresholds of the balance policy (all percents, except hours and weeks): the
+    `[policy]` table of the config file, which `smbalance.config` reads."""
+
+    floor: float = 25
+    commission_driven: float = 50
+    overload: float = 20
+    min_hours: float = 2
+    trend_weeks: int = 4
+    slide: float = 2
+
+
 class SalesMarketingSeconds:
     """Totals and shares of anything that has `sales_seconds` and `marketing_seconds`
     (a person's split, a team's, a week of the trend): one definition of each number.
@@ -270,14 +279,3 @@ def add_running(
         inside = min(until, end) - max(timer.start_utc, start)
         if inside > 0:
             totals.setdefault(timer.person, [0, 0])[timer.category == "marketing"] += inside
-
-
-def __getattr__(name: str) -> Any:
-    """`PolicyConfig`, imported on first use: it is still a dataclass (see
-    `smbalance.policy_config`), and the commands that never read the policy should not
-    pay for importing `dataclasses`."""
-    if name == "PolicyConfig":
-        from smbalance.policy_config import PolicyConfig
-
-        return PolicyConfig
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
