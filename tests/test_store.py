@@ -323,3 +323,16 @@ def test_entry_from_now_on_beside_a_running_timer_is_allowed_but_blocks_a_later_
     with pytest.raises(OverlapError):
         store.stop_timer("alice")
     assert store.stop_timer("alice", at=NOW_EPOCH).seconds == H
+
+
+def test_new_uids_are_random_version_4_uuids_in_canonical_text() -> None:
+    import uuid
+
+    from smbalance.store.base import new_uid
+
+    made = [new_uid() for _ in range(1000)]
+    assert len(set(made)) == len(made)
+    for text in made:
+        parsed = uuid.UUID(text)
+        assert parsed.version == 4 and parsed.variant == uuid.RFC_4122
+        assert str(parsed) == text  # lower-case hex, hyphens where uuid puts them

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from smbalance.domain import plural
 from smbalance.errors import ImportFailed
-from smbalance.store.base import ChangeContext, StoreBase, longest_entry, overlapping
+from smbalance.store.base import ChangeContext, StoreBase, longest_entry, new_uid, overlapping
 from smbalance.store.sql import COLUMNS, Conn, in_list
 from smbalance.timeparse import iso_z
 
@@ -218,8 +218,6 @@ class BulkMixin(StoreBase):
         ids: dict[str, int],
         progress: Progress | None,
     ) -> None:
-        import uuid  # here: every command imports this module, only `import` needs uuid
-
         now, change_id = ctx.now, ctx.change_id
         for begin in range(0, len(plan.fresh), INSERT_BATCH):
             batch = plan.fresh[begin : begin + INSERT_BATCH]
@@ -229,7 +227,7 @@ class BulkMixin(StoreBase):
                 IMPORT_COLUMNS,
                 [
                     (
-                        row.uid or str(uuid.uuid4()),
+                        row.uid or new_uid(),
                         ids[row.person],
                         row.category,
                         row.start,

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from smbalance.errors import Conflict
-from smbalance.store.base import StoreBase
+from smbalance.store.base import StoreBase, new_uid
 
 if TYPE_CHECKING:  # every command imports the store; only `demo` needs the generator
     from smbalance.demo import DemoEntry, DemoPerson
@@ -19,8 +19,6 @@ class DemoMixin(StoreBase):
 
         Refuses a store that holds other entries; all or nothing; `undo` reverts it.
         """
-        import uuid  # here: every command imports this module, only `demo` needs uuid
-
         with self._read() as conn:
             if conn.first("SELECT id FROM entry LIMIT 1") is not None and (
                 conn.first(
@@ -48,7 +46,7 @@ class DemoMixin(StoreBase):
                 )
             rows = [
                 {
-                    "uid": str(uuid.uuid4()),
+                    "uid": new_uid(),
                     "person_id": ids[e.person],
                     "category": e.category,
                     "start_utc": e.start,
