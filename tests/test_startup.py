@@ -135,6 +135,9 @@ def test_opening_an_up_to_date_store_imports_no_alembic(sqlite_path: Path) -> No
 # a plain command line itself), nor SQLAlchemy, SQLModel, Alembic, pydantic, Rich or
 # pendulum (#16): on an up-to-date SQLite store they go through sqlite3 alone.
 TRACKING_MAY_IMPORT = {"platformdirs"}
+# Standard-library modules that cost milliseconds to import and that these commands do
+# not need: dataclasses (it imports inspect), uuid (it imports platform), fractions.
+SLOW_STDLIB = {"dataclasses", "inspect", "uuid", "platform", "fractions"}
 NOT_PACKAGES = {"__main__", "_distutils_hack"}
 
 
@@ -168,6 +171,7 @@ def test_tracking_commands_on_an_up_to_date_sqlite_store_import_no_framework_or_
         assert output.strip(), args
         assert third_party(loaded) <= TRACKING_MAY_IMPORT, (args, third_party(loaded))
         assert not loaded & (HEAVY | {"pydantic"}), args
+        assert not loaded & SLOW_STDLIB, (args, loaded & SLOW_STDLIB)
 
 
 def test_an_old_store_still_takes_the_full_path_and_is_migrated(tmp_path: Path) -> None:

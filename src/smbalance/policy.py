@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from fractions import Fraction
 from typing import TYPE_CHECKING, NamedTuple
 
 from smbalance.domain import SalesMarketingSeconds, TimerRecord, plural, share
 from smbalance.timeparse import format_duration
 
 if TYPE_CHECKING:
+    from fractions import Fraction
+
     from smbalance.domain import PolicyConfig
 
 TEAM_CODES = ("team-below-floor", "marketing-slide", "no-data")  # never for a selection
@@ -83,6 +84,8 @@ def marketing_needed(sales: int, marketing: int, target: float) -> int | None:
     x = (t·(S+M) − M)/(1 − t); None when no amount of marketing can do it (t = 100%
     with any selling).
     """
+    from fractions import Fraction  # exact; imported here, not by `status` (~2 ms)
+
     t = Fraction(str(target)) / 100
     if t >= 1:
         return None
@@ -91,6 +94,8 @@ def marketing_needed(sales: int, marketing: int, target: float) -> int | None:
 
 def hand_over(own: int, other: int, limit: float) -> int:
     """Seconds of `other` work to hand over so that other/(own+other) ≤ `limit` percent."""
+    from fractions import Fraction
+
     t = Fraction(str(limit)) / 100
     allowed = t * own / (1 - t) if t < 1 else Fraction(other)
     return min(other, _round_up_minutes(other - allowed))

@@ -296,8 +296,6 @@ def status(
       smbalance status
       smbalance status --who alice --format json
     """
-    import json
-
     from smbalance.status import build_status, status_dict
 
     app = state()
@@ -307,6 +305,8 @@ def status(
         store.require_person(name)
     result = build_status(store, people, app.now, app.timezone, app.settings.max_entry_seconds)
     if fmt == "json":
+        import json
+
         print(json.dumps(status_dict(result), indent=2))
         return
     from smbalance.render.tables import split_table, timers_table

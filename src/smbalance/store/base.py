@@ -8,7 +8,6 @@ of it or none.  Queries are SQL text run through `store.sql`'s connection interf
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -106,6 +105,8 @@ class ChangeContext:
 
     def before(self, table: str, row: dict[str, Any] | None, key: Any) -> None:
         """Record a row's state before this change touches it (None: it is new)."""
+        import json  # here: `status`, and a `log` that only adds, never need it
+
         self.conn.run(
             "INSERT INTO change_row (change_id, table_name, row_key, before)"
             " VALUES (:change_id, :table_name, :row_key, :before)",
@@ -244,6 +245,8 @@ class StoreBase:
         if before is None:
             conn.run(f"DELETE FROM {table} WHERE {where}", {"row_key": int(key)})
             return
+        import json
+
         values = json.loads(before)
         columns = [column for column in COLUMNS[table] if column in values]
         params = {**{column: values[column] for column in columns}, "row_key": int(key)}

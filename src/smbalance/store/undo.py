@@ -13,7 +13,6 @@ before-images stay for `db log` and for anyone auditing the store.
 
 from __future__ import annotations
 
-import json
 from typing import NamedTuple
 
 from smbalance.domain import EntryRecord, PersonRecord, TimerRecord
@@ -99,6 +98,8 @@ class UndoMixin(StoreBase):
 
     def _describe(self, conn, change: Reverted, touched, names: dict[int, str]) -> Reverted:  # type: ignore[no-untyped-def]
         """`change` with what the restored rows now say (capped at `NAMED`)."""
+        import json  # here: every command imports this module, only `undo` reads the journal
+
         restored: list[EntryRecord] = []
         reverted: list[EntryRecord] = []
         restored_count = 0
