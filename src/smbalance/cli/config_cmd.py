@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from smbalance.cli.context import notice, state
-from smbalance.cli.params import shown_as
+from smbalance.cli.parameters import shown_as
 from smbalance.errors import ConfigError
 from smbalance.visible import visible
 

@@ -11,13 +11,13 @@ from typing import Annotated, BinaryIO, TextIO
 
 import typer
 
+from smbalance.cli.parameters import shown_as
 from smbalance.cli.params import (
     PeriodChoice,
     WhoMany,
     format_option,
     parse_category,
     period_options,
-    shown_as,
     who_option,
 )
 from smbalance.domain import plural

@@ -12,10 +12,10 @@ from typing import Annotated
 import typer
 
 from smbalance.cli.context import notice, state
+from smbalance.cli.parameters import IdText
 from smbalance.cli.params import (
     CategoryOpt,
     EndOpt,
-    IdText,
     LongOpt,
     Note,
     PeriodChoice,

@@ -19,14 +19,7 @@ import typer
 from smbalance import domain
 from smbalance.cli import parameters
 from smbalance.cli.context import state
-from smbalance.cli.parameters import (  # noqa: F401 (shared with the Typer modules)
-    CategoryText,
-    IdText,
-    NameText,
-    Param,
-    UsageError,
-    shown_as,
-)
+from smbalance.cli.parameters import NameText, Param, UsageError
 
 if TYPE_CHECKING:
     from smbalance.periods import Period
@@ -252,9 +245,15 @@ def typer_command(command: Callable[..., Any]) -> Callable[..., Any]:
         except UsageError as exc:
             raise typer.BadParameter(exc.message, param_hint=exc.hint) from None
 
-    del wrapper.__wrapped__  # Typer must read the new signature, not the command's
-    wrapper.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
-    wrapper.__annotations__ = {p.name: p.annotation for p in params}
+    return _with_signature(wrapper, signature.replace(parameters=params))
+
+
+def _with_signature(wrapper: Callable[..., Any], signature: inspect.Signature) -> Any:
+    """`wrapper` (made with functools.wraps) as Typer should read it: with `signature`,
+    not the wrapped command's."""
+    del wrapper.__wrapped__  # type: ignore[attr-defined]
+    wrapper.__signature__ = signature  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {p.name: p.annotation for p in signature.parameters.values()}
     return wrapper
 
 
@@ -265,7 +264,6 @@ def _typer_annotation(hint: Any) -> Any:
     return Annotated[(base, *(typer_param(m) if isinstance(m, Param) else m for m in metadata))]
 
 
-Category = Annotated[CategoryText, typer_param(parameters.CATEGORY)]
 CategoryOpt = Annotated[str | None, typer_param(parameters.CATEGORY_OPTION)]
 StartOpt = Annotated[int | None, typer_param(parameters.START)]
 EndOpt = Annotated[int | None, typer_param(parameters.END)]
@@ -292,7 +290,6 @@ def role_option() -> Any:
 
 Who = Annotated[str | None, typer_param(parameters.WHO)]
 WhoMany = Annotated[list[str] | None, typer_param(parameters.WHO_MANY)]
-parse_note = checked(domain.check_note)
 Note = Annotated[str | None, typer_param(parameters.NOTE)]
 
 
@@ -301,7 +298,6 @@ def tag_option(help: str) -> Any:
     return typer_param(parameters.tag_option(help))
 
 
-Tags = Annotated[list[str] | None, typer_param(parameters.TAGS)]
 FromOpt = Annotated[
     int | None,
     typer.Option(
@@ -452,10 +448,7 @@ def period_options(default: str) -> Callable[[Callable[..., Any]], Callable[...,
                 choice = PeriodChoice(name)
             return command(**kwargs, period=choice)
 
-        del wrapper.__wrapped__  # Typer must read the new signature, not the command's
-        wrapper.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
-        wrapper.__annotations__ = {p.name: p.annotation for p in params}
-        return wrapper
+        return _with_signature(wrapper, signature.replace(parameters=params))
 
     return decorate
 

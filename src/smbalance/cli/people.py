@@ -9,9 +9,9 @@ from typing import Annotated
 import typer
 
 from smbalance.cli.context import state
+from smbalance.cli.parameters import NameText
 from smbalance.cli.params import (
     NameArg,
-    NameText,
     complete_person,
     format_option,
     parse_commission,
